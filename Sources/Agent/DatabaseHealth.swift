@@ -1,0 +1,36 @@
+import Exec
+import OCF
+import Postgres
+
+/// Runs SQL against the local instance the way the monitor does: as `monitor_user` (or pgdba), to
+/// `pgdb`, through `pghost` or `socketdir`, with the OS identity of pgdba for peer authentication.
+struct DatabaseHealth {
+    let context: AgentContext
+
+    var connectionParameters: [(String, String)] {
+        let p = context.parameters
+        var list: [(String, String)] = [
+            ("port", String(p.pgport)),
+            ("dbname", p.pgdb),
+            ("user", p.effectiveMonitorUser),
+            ("application_name", AgentMetaData.agentName),
+        ]
+        if let host = p.pghost ?? p.socketdir { list.append(("host", host)) }
+        if let password = p.monitorPassword { list.append(("password", password)) }
+        if context.environment["PGPASSFILE"] == nil {
+            list.append(("passfile", context.owner.home + "/.pgpass"))
+        }
+        return list
+    }
+
+    /// Runs `sql` and returns the rows of its last result.
+    func query(_ sql: String, until deadline: Deadline) throws(PostgresError) -> [[String?]] {
+        let connection = try Connection.open(connectionParameters, as: context.owner, until: deadline)
+        return try connection.query(sql, until: deadline)
+    }
+
+    /// Runs `monitor_sql`.
+    func check(until deadline: Deadline) throws(PostgresError) {
+        _ = try query(context.parameters.monitorSQL, until: deadline)
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+public import Exec
+public import OCF
+import Postgres
+import Replication
+
+/// The checks made before an action, in the shell agent's two levels.
+///
+/// Level 0 (every action, and `validate-all` by default) looks only at the parameters and the
+/// account database. Level 10 (every action but `validate-all`, which runs it with
+/// `OCF_CHECK_LEVEL=10`) looks at the node: programs, files and permissions. Neither level changes
+/// anything on the node.
+public enum Validation {
+    /// - Returns: the `pgdba` account.
+    /// - Throws: ``ActionFailure``: `notInstalled` when pgdba does not exist, `notConfigured` for
+    ///   parameters that contradict each other.
+    public static func level0(_ p: AgentParameters) throws(ActionFailure) -> UserAccount {
+        guard let owner = UserAccount.named(p.pgdba) else {
+            throw ActionFailure(.notInstalled, "User \(p.pgdba) doesn't exist")
+        }
+        if p.monitorPassword != nil && p.monitorUser == nil {
+            throw ActionFailure(.notConfigured, "monitor_user has to be set if monitor_password is set")
+        }
+        if p.replicationMode != .none && p.masterIP == nil {
+            throw ActionFailure(.notConfigured, "master_ip can't be empty.")
+        }
+        if p.replicationMode.isPromotable && p.nodeList.isEmpty {
+            throw ActionFailure(.notConfigured, "node_list can't be empty.")
+        }
+        if !p.externalStandbyNodeList.isEmpty && p.replicationMode != .sync {
+            throw ActionFailure(.notConfigured, "external_standby_node_list requires rep_mode=sync.")
+        }
+        return owner
+    }
+
+    /// - Throws: ``ActionFailure`` with the shell agent's codes: `notInstalled` (missing program,
+    ///   configuration file, data directory, or too old a server), `insufficientPrivilege` (pgdba cannot
+    ///   write the data directory), `notConfigured` (settings that cannot work).
+    public static func level10(
+        _ p: AgentParameters, ocf: OCFEnvironment, owner: UserAccount, isProbe: Bool, searchPath: String,
+        logger: OCFLogger
+    ) throws(ActionFailure) {
+        guard ExecutableLookup.resolve(p.pgctl, searchPath: searchPath) != nil else {
+            throw ActionFailure(.notInstalled, "pg_ctl not found or not executable: \(p.pgctl)")
+        }
+        let version = PostgresVersion.ofDataDirectory(p.pgdata)
+
+        var configText: String?
+        if TextFile.exists(p.config) {
+            configText = TextFile.read(p.config)
+        } else if isProbe {
+            logger.info("Unable to read \(p.config) during probe.")
+        } else {
+            throw ActionFailure(.notInstalled, "Configuration file \(p.config) doesn't exist")
+        }
+        if let configText, version.map({ $0 >= PostgresVersion(major: 9, minor: 3) }) ?? true {
+            let directories = ConfigFile(text: configText).value(of: "unix_socket_directories") ?? ""
+            if !directories.isEmpty && p.socketdir == nil {
+                throw ActionFailure(
+                    .notConfigured,
+                    "In PostgreSQL 9.3 or higher, socketdir can't be empty if you define unix_socket_directories in the postgresql.conf."
+                )
+            }
+        }
+
+        if !isProbe {
+            guard TextFile.isDirectory(p.pgdata) else {
+                throw ActionFailure(.notInstalled, "Data directory \(p.pgdata) does not exist")
+            }
+            guard EffectiveUser.canAccess(p.pgdata, mode: W_OK | X_OK, as: owner) else {
+                throw ActionFailure(.insufficientPrivilege, "Directory \(p.pgdata) is not writable by \(p.pgdba)")
+            }
+        }
+
+        if p.replicationMode != .none {
+            if let version, version < PostgresVersion(major: 9, minor: 1) {
+                throw ActionFailure(.notInstalled, "Replication mode needs PostgreSQL 9.1 or higher.")
+            }
+        }
+        if p.replicationMode.isPromotable && !ocf.isPromotable {
+            throw ActionFailure(
+                .notConfigured, "Replication(rep_mode=async or sync) requires Master/Slave configuration.")
+        }
+        if p.replicationMode == .slave && ocf.isPromotable {
+            throw ActionFailure(
+                .notConfigured, "Replication(rep_mode=slave) does not support Master/Slave configuration.")
+        }
+        if p.replicationSlotName != nil, let version, version < PostgresVersion(major: 9, minor: 4) {
+            throw ActionFailure(.notConfigured, "Replication slot needs PostgreSQL 9.4 or higher.")
+        }
+    }
+
+    /// The agent must run as root or as pgdba.
+    public static func checkPrivilege(owner: UserAccount) throws(ActionFailure) {
+        let uid = geteuid()
+        guard uid == 0 || uid == owner.uid else {
+            throw ActionFailure(.insufficientPrivilege, "\(AgentMetaData.agentName) must be run as root or \(owner.name)")
+        }
+    }
+}
