@@ -31,9 +31,9 @@ let package = Package(
         .target(name: "Agent", dependencies: ["OCF", "Replication", "Exec", "Postgres"]),
         .executableTarget(name: "pgsql-swift", dependencies: ["Agent", "OCF"]),
 
-        .testTarget(name: "OCFTests", dependencies: ["OCF"], exclude: ["Fixtures"]),
+        .testTarget(name: "OCFTests", dependencies: ["OCF"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "OCF"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "OCF", "Postgres", "Exec"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Exec", "Postgres", "OCF"]),
     ],
     swiftLanguageModes: [.v6]
