@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "Replication"),
 
         // The OCF protocol: exit codes, actions, environment, meta-data, logging.
-        .target(name: "OCF", dependencies: ["CShim"]),
+        .target(name: "OCF", dependencies: ["CShim", "Replication"]),
 
         // Edges.
         .target(name: "Exec", dependencies: ["CShim"]),

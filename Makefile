@@ -1,0 +1,54 @@
+# pgsql-swift: build, install and test. Every target that touches the system needs root.
+PREFIX_OCF ?= /usr/lib/ocf/resource.d/heartbeat
+AGENT      ?= $(PREFIX_OCF)/pgsql-swift
+SWIFT_FLAGS = -Xswiftc -warnings-as-errors
+APT_PACKAGES = postgresql-15 postgresql-client-15 libpq-dev pacemaker pacemaker-cli-utils corosync \
+               resource-agents libxml2-utils strace python3 iproute2 util-linux
+
+.PHONY: all setup build install uninstall test unit-test integration-test check-installed demo bench clean
+
+all: build
+
+## Debian 12 packages the build, the tests and the demo need.
+setup:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null
+
+## The release binary: static Swift runtime (no toolchain needed on cluster nodes), libpq dynamic.
+build:
+	swift build -c release --static-swift-stdlib $(SWIFT_FLAGS)
+
+install: build
+	install -D -m 0755 .build/release/pgsql-swift $(DESTDIR)$(AGENT)
+
+uninstall:
+	rm -f $(DESTDIR)$(AGENT)
+
+## The whole test suite: unit tests, then integration tests (real PostgreSQL 15, the agent binary,
+## ocf-tester), then the same integration tests and ocf-tester against the installed release agent.
+test: unit-test integration-test install check-installed
+
+unit-test:
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip IntegrationTests
+
+integration-test:
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --filter IntegrationTests
+
+check-installed:
+	PGSQL_SWIFT_AGENT=$(AGENT) swift test --filter IntegrationTests
+	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --dtdvalid /usr/share/resource-agents/ra-api-1.dtd -
+	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --relaxng Tests/AgentTests/Fixtures/ra-api-1.1.rng -
+	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
+
+## The agent's main job on a throw-away local PostgreSQL: start, monitor, stop.
+demo: setup install
+	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
+
+## Monitor cost against the shell agent ocf:heartbeat:pgsql (prints medians and ratios).
+bench: install
+	AGENT=$(AGENT) bash Tests/scripts/bench-monitor.sh
+
+clean:
+	rm -rf .build
