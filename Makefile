@@ -1,11 +1,12 @@
 # pgsql-swift: build, install and test. Every target that touches the system needs root.
 PREFIX_OCF ?= /usr/lib/ocf/resource.d/heartbeat
 AGENT      ?= $(PREFIX_OCF)/pgsql-swift
+OCFT_CONFIGS ?= /usr/share/resource-agents/ocft/configs
 SWIFT_FLAGS = -Xswiftc -warnings-as-errors
 APT_PACKAGES = postgresql-15 postgresql-client-15 libpq-dev pacemaker pacemaker-cli-utils corosync \
                resource-agents libxml2-utils strace python3 iproute2 util-linux
 
-.PHONY: all setup build install uninstall test unit-test integration-test check-installed demo bench clean
+.PHONY: all setup build install uninstall test unit-test integration-test check-installed ocft demo bench clean
 
 all: build
 
@@ -20,9 +21,10 @@ build:
 
 install: build
 	install -D -m 0755 .build/release/pgsql-swift $(DESTDIR)$(AGENT)
+	install -D -m 0644 agents/ocft/pgsql-swift $(DESTDIR)$(OCFT_CONFIGS)/pgsql-swift
 
 uninstall:
-	rm -f $(DESTDIR)$(AGENT)
+	rm -f $(DESTDIR)$(AGENT) $(DESTDIR)$(OCFT_CONFIGS)/pgsql-swift
 
 ## The whole test suite: unit tests, then integration tests (real PostgreSQL 15, the agent binary,
 ## ocf-tester), then the same integration tests and ocf-tester against the installed release agent.
@@ -41,6 +43,12 @@ check-installed:
 	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --dtdvalid /usr/share/resource-agents/ra-api-1.dtd -
 	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --relaxng Tests/AgentTests/Fixtures/ra-api-1.1.rng -
 	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
+
+## resource-agents' ocft cases against Debian's 15/main cluster (starts and stops it).
+ocft: install
+	ocft make pgsql-swift
+	ocft test pgsql-swift 2>&1 | tee .build/ocft.log
+	! grep -Eq 'ERROR|FAILED|[^ ]Failed' .build/ocft.log
 
 ## The agent's main job on a throw-away local PostgreSQL: start, monitor, stop.
 demo: setup install

@@ -1,6 +1,7 @@
 import Agent
 import Exec
 import OCF
+import Postgres
 import Testing
 
 #if canImport(Glibc)
@@ -56,7 +57,7 @@ import Testing
             _ = Array(xml.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             close(fd)
         }
-        let golden = try #require(readFile(path), "missing \(path); record it with RECORD_SNAPSHOTS=1")
+        let golden = try #require(TextFile.read(path), "missing \(path); record it with RECORD_SNAPSHOTS=1")
         #expect(xml == golden)
     }
 
@@ -64,7 +65,7 @@ import Testing
     func validatesAgainstTheDTDUsedByOcfTester() throws {
         let dtd = "/usr/share/resource-agents/ra-api-1.dtd"
         try #require(ExecutableLookup.isExecutableFile("/usr/bin/xmllint"))
-        try #require(readFile(dtd) != nil, "resource-agents' \(dtd) is needed (apt install resource-agents)")
+        try #require(TextFile.read(dtd) != nil, "resource-agents' \(dtd) is needed (apt install resource-agents)")
         let result = try xmllint(["--noout", "--dtdvalid", dtd])
         #expect(result.succeeded, "\(result.standardError)")
     }
@@ -86,19 +87,5 @@ import Testing
         close(fd)
         return try ProcessRunner().run(
             Command("/usr/bin/xmllint", arguments + [path]), until: Deadline(after: .seconds(30)))
-    }
-
-    private func readFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            data += chunk.prefix(n)
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }
