@@ -18,10 +18,6 @@ public struct Command: Equatable, Sendable {
         self.user = user
     }
 
-    /// The command as one line for logs (arguments are shown, the environment never is).
-    public var displayLine: String {
-        ([executable] + arguments).map { $0.contains(" ") || $0.isEmpty ? "'\($0)'" : $0 }.joined(separator: " ")
-    }
 }
 
 /// How a program ended and what it printed.

@@ -22,11 +22,6 @@ public struct Deadline: Sendable {
 
     public var isExpired: Bool { remaining == .zero }
 
-    /// A deadline `duration` earlier than this one (but never in the past of now).
-    public func shortened(by duration: Duration) -> Deadline {
-        Deadline(instant: instant.advanced(by: .zero - duration))
-    }
-
     /// The remaining time in whole milliseconds, for poll(2).
     public var remainingMilliseconds: Int32 {
         let (seconds, attoseconds) = remaining.components
