@@ -46,13 +46,9 @@ struct PlainModeTests {
     @Test func crashedPostmasterIsNotRunningAndRestarts() throws {
         let cluster = try TestCluster()
         let env = cluster.agentEnvironment
-        #expect(try AgentBinary.run("start", env).code == 0)
-        guard case .running(let pidFile) = ServerProcess.state(dataDirectory: cluster.dataDirectory) else {
-            Issue.record("no running postmaster after start")
-            return
-        }
-        kill(pidFile.pid, SIGKILL)
-        for _ in 0..<100 where ServerProcess.isAlive(pidFile.pid) { usleep(50_000) }
+        let pid = try cluster.startWithAgent()
+        kill(pid, SIGKILL)
+        for _ in 0..<100 where ServerProcess.isAlive(pid) { usleep(50_000) }
 
         #expect(TextFile.exists(cluster.dataDirectory + "/postmaster.pid"), "kill -9 leaves the pid file behind")
         #expect(try AgentBinary.run("monitor", env).code == 7)
@@ -68,19 +64,15 @@ struct PlainModeTests {
     @Test func hungServerFailsTheMonitorWithinItsTimeout() throws {
         let cluster = try TestCluster()
         var env = cluster.agentEnvironment
-        #expect(try AgentBinary.run("start", env).code == 0)
-        guard case .running(let pidFile) = ServerProcess.state(dataDirectory: cluster.dataDirectory) else {
-            Issue.record("no running postmaster after start")
-            return
-        }
-        kill(pidFile.pid, SIGSTOP)
-        defer { kill(pidFile.pid, SIGCONT) }
+        let pid = try cluster.startWithAgent()
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
         env["OCF_RESKEY_CRM_meta_timeout"] = "3000"
         // The runner kills the agent after 20 s; a monitor that waited longer than its timeout would throw.
         let monitor = try AgentBinary.run("monitor", env, timeout: .seconds(20))
         #expect(monitor.code == 1)
         #expect(monitor.exitReason?.contains("did not answer") == true, "\(monitor.stderr)")
-        kill(pidFile.pid, SIGCONT)
+        kill(pid, SIGCONT)
         env["OCF_RESKEY_CRM_meta_timeout"] = "60000"
         #expect(try AgentBinary.run("stop", env).code == 0)
     }

@@ -1,5 +1,6 @@
 import Exec
 import Postgres
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -75,6 +76,16 @@ final class TestCluster {
             [("host", socketDirectory), ("port", String(port)), ("dbname", "postgres"), ("user", "postgres")],
             as: owner, until: Deadline(after: .seconds(10)))
         return try connection.query(statement, until: Deadline(after: .seconds(10)))
+    }
+
+    /// Starts the server with the agent binary and returns the postmaster's pid.
+    func startWithAgent() throws -> Int32 {
+        let start = try AgentBinary.run("start", agentEnvironment)
+        #expect(start.code == 0, "\(start.stderr)")
+        guard case .running(let pidFile) = ServerProcess.state(dataDirectory: dataDirectory) else {
+            throw TestFailure("no running postmaster after start: \(start.stderr)")
+        }
+        return pidFile.pid
     }
 
     /// The agent's parameters for this cluster.
