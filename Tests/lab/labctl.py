@@ -1,0 +1,858 @@
+#!/usr/bin/env python3
+"""Drive the pgsql-swift cluster lab: configure the resource, read the cluster state, run the
+end-to-end scenarios and the benchmarks.
+
+The lab itself (namespaces, corosync, pacemaker) is brought up by up.sh and removed by down.sh.
+Everything here runs commands inside lab nodes with nsenter, as argv lists, each bounded by a
+timeout. The cluster state is read from `crm_mon --output-as=xml` with an XML parser.
+
+usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT, LAB_REP_MODE, LAB_SLOT)
+       labctl.py wait-online [seconds]     wait until every node is online
+       labctl.py wait-ready [seconds]      wait for PRI + HS:sync (+ HS:potential|HS:async with 3 nodes)
+       labctl.py table                     print the crm_mon -A attribute table
+       labctl.py scenario a|b|c|d|e ...    run end-to-end scenarios on the running lab
+       labctl.py bench failover|coldstart|actions [runs]
+"""
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+LAB_HOME = os.path.dirname(os.path.abspath(__file__))
+LAB_ROOT = os.environ.get("LAB_ROOT", "/var/tmp/pgsql-swift-lab")
+LAB_NET = os.environ.get("LAB_NET", "10.213.77")
+LAB_VIP = os.environ.get("LAB_VIP", LAB_NET + ".100")
+PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
+AGENT = os.environ.get("LAB_AGENT", "pgsql")  # pgsql (stock shell agent) | pgsql-swift
+RSC = "pgsql"
+CLONE = "pgsql-clone"
+PGDATA = "/var/lib/pgsql/data"
+TMPDIR = "/var/lib/pgsql/tmp"
+LOCK = TMPDIR + "/PGSQL.lock"
+LSN_ATTRIBUTES = {RSC + "-xlog-loc", RSC + "-master-baseline"}
+
+
+class LabFailure(Exception):
+    """A scenario expectation that did not hold."""
+
+
+# ---------------------------------------------------------------- nodes
+
+
+def node_count():
+    try:
+        with open(os.path.join(LAB_ROOT, "nodes")) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return int(os.environ.get("LAB_NODES", "2"))
+
+
+def node_name(i):
+    return f"pgn{i}"
+
+
+def node_index(name):
+    return int(name.removeprefix("pgn"))
+
+
+def node_ip(i):
+    return f"{LAB_NET}.{10 + i}"
+
+
+def node_dir(i):
+    return os.path.join(LAB_ROOT, f"pgn{i}")
+
+
+def init_pid(i):
+    """The recorded namespace init of node i, if it is still alive."""
+    try:
+        with open(os.path.join(node_dir(i), "init.pid")) as f:
+            pid = int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            if not re.search(rf"^NSpid:\s+{pid}\s+1$", f.read(), re.M):
+                return None
+    except OSError:
+        return None
+    return pid
+
+
+def nx(i, argv, timeout=30, env=None):
+    """Run argv inside node i; returns CompletedProcess (rc 124 on timeout, 99 if the node is down)."""
+    pid = init_pid(i)
+    if pid is None:
+        return subprocess.CompletedProcess(argv, 99, "", f"node {i} is not running")
+    cmd = ["nsenter", "-t", str(pid), "-n", "-m", "-u", "-p", "-i", "--",
+           "timeout", "-s", "KILL", str(int(timeout)), *argv]
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 5, env=env)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, 124, "", "timed out")
+
+
+def psql(i, sql, host=None, timeout=10):
+    """Run SQL as postgres in node i (local socket, or host=…); returns CompletedProcess."""
+    argv = ["runuser", "-u", "postgres", "--", "env", "PGCONNECT_TIMEOUT=2",
+            f"{PGBIN}/psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1"]
+    if host:
+        argv += ["-h", host]
+    argv += ["-c", sql]
+    return nx(i, argv, timeout=timeout)
+
+
+def psql_value(i, sql, host=None, timeout=10):
+    r = psql(i, sql, host=host, timeout=timeout)
+    if r.returncode != 0:
+        raise LabFailure(f"pgn{i}: psql {sql!r} failed (rc {r.returncode}): {r.stderr.strip()}")
+    return r.stdout.strip()
+
+
+def alive_node():
+    for i in range(1, node_count() + 1):
+        if init_pid(i) is not None:
+            return i
+    raise LabFailure("no lab node is running")
+
+
+# ---------------------------------------------------------------- cluster state
+
+
+class ClusterState:
+    """One `crm_mon -1 -A --output-as=xml` snapshot."""
+
+    def __init__(self, root):
+        self.online = {}
+        self.attributes = {}
+        self.roles = {}  # node -> role of the pgsql instance there (Started/Promoted/Unpromoted/…)
+        self.failed_nodes = set()
+        self.failures = []
+        self.vip_node = None
+        for n in root.iterfind("./nodes/node"):
+            self.online[n.get("name")] = n.get("online") == "true"
+            self.attributes.setdefault(n.get("name"), {})
+        for n in root.iterfind("./node_attributes/node"):
+            self.attributes[n.get("name")] = {a.get("name"): a.get("value") for a in n.iterfind("attribute")}
+        for r in root.iter("resource"):
+            on = [x.get("name") for x in r.iterfind("node")]
+            if r.get("id") == RSC or r.get("id", "").startswith(RSC + ":"):
+                for name in on:
+                    role = r.get("role")
+                    self.roles[name] = {"Master": "Promoted", "Slave": "Unpromoted"}.get(role, role)
+                    if r.get("failed") == "true":
+                        self.failed_nodes.add(name)
+            elif r.get("id") == "vip-master" and r.get("active") == "true" and on:
+                self.vip_node = on[0]
+        for f in root.iterfind("./failures/failure"):
+            self.failures.append(dict(f.attrib))
+
+    def attr(self, node, name):
+        return self.attributes.get(node, {}).get(name)
+
+    def status(self, node):
+        return self.attr(node, RSC + "-status")
+
+    def data_status(self, node):
+        return self.attr(node, RSC + "-data-status")
+
+    def score(self, node):
+        return self.attr(node, "master-" + RSC)
+
+    def nodes_with_status(self, status):
+        return sorted(n for n in self.attributes if self.status(n) == status)
+
+    def table(self):
+        """node -> {attribute: value} for this resource's attributes only."""
+        out = {}
+        for node in sorted(self.attributes):
+            out[node] = {k: v for k, v in sorted(self.attributes[node].items())
+                         if k.startswith(RSC + "-") or k == "master-" + RSC}
+        return out
+
+    def render(self):
+        lines = []
+        names = ["master-" + RSC, RSC + "-status", RSC + "-data-status", RSC + "-xlog-loc",
+                 RSC + "-master-baseline", RSC + "-receiver-status"]
+        for node, attrs in self.table().items():
+            role = self.roles.get(node, "Stopped")
+            cells = [f"{k}={attrs[k]}" for k in names if k in attrs]
+            cells += [f"{k}={v}" for k, v in attrs.items() if k not in names]
+            lines.append(f"  {node:5} {role:10} " + "  ".join(cells))
+        if self.vip_node:
+            lines.append(f"  vip-master ({LAB_VIP}) on {self.vip_node}")
+        return "\n".join(lines)
+
+
+def cluster(node=None):
+    i = node or alive_node()
+    r = nx(i, ["crm_mon", "-1", "-A", "--output-as=xml"], timeout=15)
+    if r.returncode != 0 or not r.stdout.strip():
+        raise LabFailure(f"crm_mon on pgn{i} failed (rc {r.returncode}): {r.stderr.strip()}")
+    try:
+        return ClusterState(ET.fromstring(r.stdout))
+    except ET.ParseError as e:
+        raise LabFailure(f"crm_mon on pgn{i} printed malformed XML: {e}")
+
+
+def wait_for(what, predicate, timeout, interval=0.5, node=None):
+    """Poll the cluster until predicate(state) is truthy; returns (state, value, seconds)."""
+    t0 = time.monotonic()
+    last, error = None, None
+    while time.monotonic() - t0 < timeout:
+        try:
+            last = cluster(node)
+            value = predicate(last)
+            if value:
+                return last, value, time.monotonic() - t0
+        except LabFailure as e:
+            error = e
+        time.sleep(interval)
+    detail = last.render() if last else str(error)
+    raise LabFailure(f"timed out after {timeout:.0f} s waiting for {what}; last state:\n{detail}")
+
+
+def replication_ready(state):
+    """PRI + one HS:sync (+ HS:potential/HS:async for the third node). Returns (primary, [standbys])."""
+    pri = state.nodes_with_status("PRI")
+    nodes = [n for n, up in state.online.items() if up]
+    if len(pri) != 1 or state.roles.get(pri[0]) != "Promoted":
+        return None
+    sync = [n for n in nodes if state.status(n) == "HS:sync" and state.data_status(n) == "STREAMING|SYNC"]
+    others = [n for n in nodes if state.status(n) in ("HS:potential", "HS:async")
+              and (state.data_status(n) or "").startswith("STREAMING|")]
+    if len(sync) != 1 or len(sync) + len(others) != len(nodes) - 1:
+        return None
+    if state.vip_node != pri[0]:
+        return None
+    return pri[0], sync + sorted(others)
+
+
+# ---------------------------------------------------------------- configuration
+
+
+def nvpairs(prefix, pairs):
+    return "".join(f'<nvpair id="{prefix}-{k}" name="{k}" value="{v}"/>' for k, v in pairs)
+
+
+def resource_xml(nodes):
+    params = [
+        ("pgctl", f"{PGBIN}/pg_ctl"), ("psql", f"{PGBIN}/psql"), ("pgdata", PGDATA),
+        ("tmpdir", TMPDIR), ("logfile", "/var/lib/pgsql/postgresql.log"),
+        ("rep_mode", os.environ.get("LAB_REP_MODE", "sync")),
+        ("node_list", " ".join(node_name(i) for i in range(1, nodes + 1))),
+        ("master_ip", LAB_VIP),
+        ("primary_conninfo_opt", "keepalives_idle=60 keepalives_interval=5 keepalives_count=5"),
+        ("restart_on_promote", "false"),
+    ]
+    if os.environ.get("LAB_SLOT"):
+        params.append(("replication_slot_name", os.environ["LAB_SLOT"]))
+    interval_promoted = os.environ.get("LAB_MONITOR_PROMOTED", "3s")
+    interval_unpromoted = os.environ.get("LAB_MONITOR_UNPROMOTED", "4s")
+    ops = [
+        ("start", "0s", "60s", "restart", None), ("monitor", interval_unpromoted, "60s", "restart", None),
+        ("monitor", interval_promoted, "60s", "restart", "Promoted"), ("promote", "0s", "60s", "restart", None),
+        ("demote", "0s", "60s", "stop", None), ("stop", "0s", "60s", "block", None),
+        ("notify", "0s", "60s", None, None),
+    ]
+    op_xml = ""
+    for name, interval, timeout, on_fail, role in ops:
+        op_xml += (f'<op id="{RSC}-{name}-{interval}" name="{name}" interval="{interval}" timeout="{timeout}"'
+                   + (f' on-fail="{on_fail}"' if on_fail else "") + (f' role="{role}"' if role else "") + "/>")
+    clone_meta = [("promotable", "true"), ("promoted-max", "1"), ("promoted-node-max", "1"),
+                  ("clone-max", str(nodes)), ("clone-node-max", "1"), ("notify", "true")]
+    return (
+        f'<clone id="{CLONE}"><meta_attributes id="{CLONE}-meta">{nvpairs(CLONE, clone_meta)}</meta_attributes>'
+        f'<primitive id="{RSC}" class="ocf" provider="heartbeat" type="{AGENT}">'
+        f'<instance_attributes id="{RSC}-params">{nvpairs(RSC, params)}</instance_attributes>'
+        f'<operations>{op_xml}</operations></primitive></clone>'
+        '<primitive id="vip-master" class="ocf" provider="heartbeat" type="IPaddr2">'
+        '<instance_attributes id="vip-master-params">'
+        + nvpairs("vip-master", [("ip", LAB_VIP), ("nic", "eth0"), ("cidr_netmask", "24")])
+        + '</instance_attributes><operations>'
+        '<op id="vip-master-start" name="start" interval="0s" timeout="60s" on-fail="restart"/>'
+        '<op id="vip-master-monitor" name="monitor" interval="10s" timeout="60s" on-fail="restart"/>'
+        '<op id="vip-master-stop" name="stop" interval="0s" timeout="60s" on-fail="block"/>'
+        '</operations></primitive>'
+    )
+
+
+def constraints_xml():
+    return (
+        f'<rsc_colocation id="vip-with-primary" score="INFINITY" rsc="vip-master" with-rsc="{CLONE}" '
+        'with-rsc-role="Promoted"/>'
+        f'<rsc_order id="promote-then-vip" kind="Mandatory" first="{CLONE}" first-action="promote" '
+        'then="vip-master" then-action="start" symmetrical="false"/>'
+        f'<rsc_order id="demote-then-stop-vip" kind="Optional" first="{CLONE}" first-action="demote" '
+        'then="vip-master" then-action="stop" symmetrical="false"/>'
+    )
+
+
+def configure():
+    """Load properties, defaults, the promotable clone, the VIP and constraints in one CIB replace."""
+    if AGENT not in ("pgsql", "pgsql-swift"):
+        raise LabFailure(f"LAB_AGENT must be pgsql or pgsql-swift, not {AGENT!r}")
+    agent_path = f"/usr/lib/ocf/resource.d/heartbeat/{AGENT}"
+    if not os.access(agent_path, os.X_OK):
+        raise LabFailure(f"{agent_path} is not installed (make install)")
+    i = alive_node()
+    r = nx(i, ["cibadmin", "--query", "--scope", "configuration"], timeout=20)
+    if r.returncode != 0:
+        raise LabFailure(f"cibadmin --query failed: {r.stderr.strip()}")
+    conf = ET.fromstring(r.stdout)
+    props = conf.find("./crm_config/cluster_property_set[@id='cib-bootstrap-options']")
+    if props is None:
+        props = ET.SubElement(conf.find("./crm_config"), "cluster_property_set", id="cib-bootstrap-options")
+    for k, v in (("stonith-enabled", "false"), ("no-quorum-policy", "ignore")):
+        for old in props.findall(f"nvpair[@name='{k}']"):
+            props.remove(old)
+        ET.SubElement(props, "nvpair", id=f"cib-bootstrap-options-{k}", name=k, value=v)
+    for tag in ("rsc_defaults", "resources", "constraints"):
+        old = conf.find(tag)
+        if old is not None:
+            conf.remove(old)
+    n = node_count()
+    conf.append(ET.fromstring(f"<resources>{resource_xml(n)}</resources>"))
+    conf.append(ET.fromstring(f"<constraints>{constraints_xml()}</constraints>"))
+    conf.append(ET.fromstring(
+        '<rsc_defaults><meta_attributes id="rsc-options">'
+        + nvpairs("rsc-options", [("resource-stickiness", "INFINITY"), ("migration-threshold", "1")])
+        + "</meta_attributes></rsc_defaults>"))
+    r = nx(i, ["cibadmin", "--replace", "--scope", "configuration", "--xml-text",
+               ET.tostring(conf, encoding="unicode")], timeout=30)
+    if r.returncode != 0:
+        raise LabFailure(f"cibadmin --replace failed: {r.stderr.strip()}")
+    print(f"configured {CLONE} (ocf:heartbeat:{AGENT}, rep_mode={os.environ.get('LAB_REP_MODE', 'sync')}, "
+          f"{n} nodes, VIP {LAB_VIP}" + (f", slot {os.environ['LAB_SLOT']}" if os.environ.get("LAB_SLOT") else "")
+          + ")")
+
+
+# ---------------------------------------------------------------- diagnostics
+
+
+def tail(path, lines):
+    try:
+        with open(path, errors="replace") as f:
+            return f.readlines()[-lines:]
+    except OSError as e:
+        return [f"({e})\n"]
+
+
+def print_diagnostics():
+    """What a failed scenario needs to be understood: crm_mon and every node's log tails."""
+    print("==== diagnostics", file=sys.stderr)
+    try:
+        r = nx(alive_node(), ["crm_mon", "-1", "-A", "-f", "-r"], timeout=15)
+        print(r.stdout, r.stderr, file=sys.stderr)
+    except LabFailure as e:
+        print(e, file=sys.stderr)
+    for i in range(1, node_count() + 1):
+        d = node_dir(i)
+        for label, path, n in (("pacemaker", "var/log/pacemaker/pacemaker.log", 60),
+                               ("postgresql", "var/lib/pgsql/postgresql.log", 25),
+                               ("corosync", "var/log/corosync/corosync.log", 8)):
+            print(f"---- pgn{i} {label} ({path}), last {n} lines", file=sys.stderr)
+            for line in tail(os.path.join(d, path), n):
+                print("   " + line.rstrip(), file=sys.stderr)
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def normalized(table, labels):
+    """The attribute table keyed by role labels; LSN-valued attributes reduced to their format."""
+    out = {}
+    for node, label in labels.items():
+        row = {}
+        for k, v in table.get(node, {}).items():
+            if k in LSN_ATTRIBUTES:
+                v = "<lsn>" if re.fullmatch(r"[0-9A-F]{16}", v or "") else f"<malformed:{v}>"
+            row[k] = v
+        out[label] = row
+    return out
+
+
+def checkpoint(name, state, labels):
+    """Print the table and record it (by role label) for the cross-agent comparison."""
+    print(f"  [{name}]")
+    print(state.render())
+    path = os.path.join(LAB_ROOT, f"checkpoints-{AGENT}.json")
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        data = {}
+    data[name] = normalized(state.table(), labels)
+    with open(path + ".tmp", "w") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+    os.replace(path + ".tmp", path)
+
+
+def expect(condition, message):
+    if not condition:
+        raise LabFailure(message)
+    print(f"  ok: {message}")
+
+
+def expect_attributes(state, node, status, data_status, score):
+    got = (state.status(node), state.data_status(node), state.score(node))
+    expect(got == (status, data_status, score),
+           f"{node}: {RSC}-status={status} {RSC}-data-status={data_status} master-{RSC}={score}"
+           + ("" if got == (status, data_status, score) else f" (got {got})"))
+
+
+# ---------------------------------------------------------------- actions used by the scenarios
+
+
+def kill_postmaster(i):
+    r = nx(i, ["head", "-1", f"{PGDATA}/postmaster.pid"])
+    pid = r.stdout.strip()
+    if r.returncode != 0 or not pid.isdigit():
+        raise LabFailure(f"pgn{i}: no postmaster.pid to kill ({r.stderr.strip()})")
+    nx(i, ["kill", "-9", pid])
+    return pid
+
+
+def postmaster_running(i):
+    r = nx(i, ["head", "-1", f"{PGDATA}/postmaster.pid"])
+    pid = r.stdout.strip()
+    return r.returncode == 0 and pid.isdigit() and nx(i, ["kill", "-0", pid]).returncode == 0
+
+
+def wait_write_through_vip(from_node, timeout=120):
+    """Poll (0.2 s) until an INSERT through the VIP commits; returns seconds waited."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        r = psql(from_node, "insert into lab_t(v) values ('through-vip')", host=LAB_VIP, timeout=3)
+        if r.returncode == 0:
+            return time.monotonic() - t0
+        time.sleep(0.2)
+    raise LabFailure(f"no write through the VIP {LAB_VIP} within {timeout} s")
+
+
+def rebuild_standby(i, primary):
+    """pg_basebackup node i from the primary, remove PGSQL.lock, clean up the resource there."""
+    for _ in range(60):
+        if not postmaster_running(i):
+            break
+        time.sleep(1)
+    else:
+        raise LabFailure(f"pgn{i}: PostgreSQL still running; cannot rebuild it")
+    new = "/var/lib/pgsql/data.rebuild"
+    for argv in (["rm", "-rf", new],
+                 ["runuser", "-u", "postgres", "--", f"{PGBIN}/pg_basebackup", "-h", node_ip(primary),
+                  "-U", "postgres", "-D", new, "-X", "stream", "-c", "fast"],
+                 ["rm", "-rf", PGDATA], ["mv", new, PGDATA], ["rm", "-f", LOCK]):
+        r = nx(i, argv, timeout=120)
+        if r.returncode != 0:
+            raise LabFailure(f"pgn{i}: {' '.join(argv)} failed: {r.stderr.strip()}")
+    r = nx(i, ["crm_resource", "--cleanup", "-r", RSC, "-N", node_name(i)], timeout=30)
+    if r.returncode != 0:
+        raise LabFailure(f"pgn{i}: crm_resource --cleanup failed: {r.stderr.strip()}")
+
+
+def set_node_standby(name, on):
+    i = alive_node()
+    argv = ["crm_attribute", "-t", "nodes", "-N", name, "-n", "standby"]
+    argv += ["-v", "on"] if on else ["-D"]
+    r = nx(i, argv, timeout=30)
+    if r.returncode != 0:
+        raise LabFailure(f"setting {name} standby={on} failed: {r.stderr.strip()}")
+
+
+def wait_ready(timeout=240):
+    state, (primary, standbys), secs = wait_for("PRI + HS:sync", replication_ready, timeout)
+    return state, primary, standbys, secs
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def scenario_a():
+    """Cold start: PRI/LATEST/1000 and HS:sync/STREAMING|SYNC/100; a write is replicated."""
+    state, primary, standbys, secs = wait_ready()
+    print(f"  ready after {secs:.1f} s: primary {primary}, standbys {standbys}")
+    checkpoint("a-cold-start", state, {primary: "primary", **{s: f"standby{k}" for k, s in enumerate(standbys, 1)}})
+    expect_attributes(state, primary, "PRI", "LATEST", "1000")
+    expect_attributes(state, standbys[0], "HS:sync", "STREAMING|SYNC", "100")
+    p, s = node_index(primary), node_index(standbys[0])
+    psql_value(p, "create table if not exists lab_t(id bigserial primary key, v text)")
+    marker = f"a-{time.time_ns()}"
+    psql_value(p, f"insert into lab_t(v) values ('{marker}')")
+    seen = ""
+    for _ in range(50):
+        seen = psql_value(s, f"select count(*) from lab_t where v = '{marker}'")
+        if seen == "1":
+            break
+        time.sleep(0.2)
+    expect(seen == "1", f"a row written on {primary} is visible on {standbys[0]}")
+    expect(psql_value(s, "select pg_is_in_recovery()") == "t", f"{standbys[0]} is a hot standby")
+
+
+def scenario_b():
+    """kill -9 of the primary's postmaster: failover, lock refusal, rebuild, rejoin."""
+    state, old, standbys, _ = wait_ready()
+    new = standbys[0]
+    o, n = node_index(old), node_index(new)
+    psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
+    pid = kill_postmaster(o)
+    t0 = time.monotonic()
+    print(f"  killed -9 the postmaster (pid {pid}) of primary {old}")
+    secs = wait_write_through_vip(n)
+    print(f"  write through the VIP committed {secs:.2f} s after the kill")
+    state, _, _ = wait_for(f"{new} PRI and {old} STOP/DISCONNECT/-INFINITY",
+                           lambda st: st.status(new) == "PRI" and st.status(old) == "STOP"
+                           and st.data_status(old) == "DISCONNECT" and st.score(old) == "-INFINITY", 60)
+    checkpoint("b-after-failover", state, {new: "new-primary", old: "old-primary"})
+    expect_attributes(state, new, "PRI", "LATEST", "1000")
+    expect_attributes(state, old, "STOP", "DISCONNECT", "-INFINITY")
+    expect(state.vip_node == new, f"the VIP follows the new primary {new}")
+    expect(psql_value(n, "select pg_is_in_recovery()") == "f", f"{new} is out of recovery")
+    expect(nx(o, ["test", "-f", LOCK]).returncode == 0, f"{old} keeps {LOCK}")
+    # Let the cluster try to start the old primary again: the lock must refuse it.
+    nx(o, ["crm_resource", "--cleanup", "-r", RSC, "-N", old], timeout=30)
+
+    def refused(st):
+        return [f for f in st.failures if f.get("node") == old and f.get("task") == "start"
+                and "PGSQL.lock" in (f.get("exitreason") or "")]
+    state, failures, _ = wait_for(f"{old}'s start to fail on the lock", refused, 60)
+    expect(True, f"{old}'s start is refused: {failures[0].get('exitreason')!r} (rc {failures[0].get('exitcode')})")
+    expect(not postmaster_running(o), f"{old}'s PostgreSQL stayed down")
+    t1 = time.monotonic()
+    rebuild_standby(o, n)
+    state, primary, standbys, secs = wait_ready()
+    print(f"  rejoined {time.monotonic() - t1:.1f} s after the rebuild began ({time.monotonic() - t0:.1f} s after the kill)")
+    expect(primary == new and standbys == [old], f"{old} rejoined as HS:sync of {new}")
+    checkpoint("b-rejoined", state, {new: "new-primary", old: "old-primary"})
+
+
+def scenario_c():
+    """Standby stopped: the primary switches to async and keeps committing; back: HS:async, then HS:sync."""
+    state, primary, standbys, _ = wait_ready()
+    standby = standbys[0]
+    p = node_index(primary)
+    psql_value(p, "create table if not exists lab_t(id bigserial primary key, v text)")
+    set_node_standby(standby, True)
+    state, _, _ = wait_for(f"{standby} stopped", lambda st: standby not in st.roles
+                           and st.data_status(standby) == "DISCONNECT", 90)
+    names = ""
+    for _ in range(40):
+        names = psql_value(p, "show synchronous_standby_names")
+        if names == "":
+            break
+        time.sleep(0.5)
+    expect(names == "", f"{primary}: synchronous_standby_names is empty after {standby} stopped")
+    r = psql(p, "insert into lab_t(v) values ('c-async')", timeout=5)
+    expect(r.returncode == 0 and "canceling" not in r.stderr, f"{primary} commits a write with {standby} down")
+    state = cluster()
+    checkpoint("c-standby-stopped", state, {primary: "primary", standby: "standby"})
+    expect_attributes(state, primary, "PRI", "LATEST", "1000")
+    expect(state.data_status(standby) == "DISCONNECT", f"{standby}: {RSC}-data-status=DISCONNECT")
+    set_node_standby(standby, False)
+    seen = []
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 120:
+        st = cluster()
+        s = st.status(standby)
+        if not seen or seen[-1] != s:
+            seen.append(s)
+        if s == "HS:sync" and st.data_status(standby) == "STREAMING|SYNC":
+            break
+        time.sleep(0.2)
+    print(f"  {standby} {RSC}-status sequence: {' -> '.join(str(x) for x in seen)}")
+    expect("HS:async" in seen and seen[-1] == "HS:sync" and seen.index("HS:async") < len(seen) - 1,
+           f"{standby} went through HS:async before HS:sync")
+    state, primary2, standbys2, _ = wait_ready(60)
+    expect(primary2 == primary and psql_value(p, "show synchronous_standby_names").strip('"') == standby,
+           f"{primary} lists {standby} in synchronous_standby_names again")
+    checkpoint("c-rejoined", state, {primary: "primary", standby: "standby"})
+
+
+def scenario_d():
+    """3 nodes, sync: one HS:sync, one HS:potential; the sync standby (only) is promoted."""
+    if node_count() != 3:
+        raise LabFailure("scenario d needs a 3-node lab (LAB_NODES=3)")
+    state, old, standbys, _ = wait_ready()
+    sync, other = standbys
+    checkpoint("d-ready", state, {old: "primary", sync: "sync-standby", other: "other-standby"})
+    expect_attributes(state, old, "PRI", "LATEST", "1000")
+    expect_attributes(state, sync, "HS:sync", "STREAMING|SYNC", "100")
+    expect(state.status(other) in ("HS:potential", "HS:async") and state.score(other) == "-INFINITY",
+           f"{other}: {state.status(other)} / {state.data_status(other)} / master-{RSC}={state.score(other)}")
+    o, s, t = node_index(old), node_index(sync), node_index(other)
+    psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
+    kill_postmaster(o)
+    t0 = time.monotonic()
+    promoted = set()
+    while time.monotonic() - t0 < 120:
+        st = cluster()
+        promoted |= {n for n, role in st.roles.items() if role == "Promoted" and n != old}
+        promoted |= set(st.nodes_with_status("PRI")) - {old}
+        if st.status(sync) == "PRI" and st.vip_node == sync:
+            break
+        time.sleep(0.2)
+    expect(promoted == {sync}, f"only the sync standby {sync} was promoted (seen: {sorted(promoted)})")
+    secs = wait_write_through_vip(s)
+    print(f"  write through the VIP committed {time.monotonic() - t0:.2f} s after the kill")
+    state, _, _ = wait_for(f"{other} streaming from {sync}",
+                           lambda st: st.status(other) in ("HS:sync", "HS:async", "HS:potential")
+                           and (st.data_status(other) or "").startswith("STREAMING|"), 90)
+    upstream = psql_value(t, "select sender_host from pg_stat_wal_receiver")
+    expect(upstream == LAB_VIP, f"{other} streams through the VIP (now on {sync}) without a rebuild")
+    rows = psql_value(s, "select count(*) from pg_stat_replication where application_name = "
+                         f"'{other}' and state = 'streaming'")
+    expect(rows == "1", f"{sync}'s pg_stat_replication shows {other} streaming")
+    checkpoint("d-after-failover", state, {sync: "new-primary", other: "other-standby", old: "old-primary"})
+    rebuild_standby(o, s)
+    state, primary, standbys, _ = wait_ready()
+    expect(primary == sync and old in standbys, f"{old} rejoined as a standby of {sync}")
+    checkpoint("d-rejoined", state, {sync: "new-primary", other: "other-standby", old: "old-primary"})
+
+
+def scenario_e():
+    """Replication slots: one per standby on the primary; WAL retained while a standby is down."""
+    slot = os.environ.get("LAB_SLOT")
+    if not slot:
+        raise LabFailure("scenario e needs LAB_SLOT (the lab configured with replication_slot_name)")
+    state, primary, standbys, _ = wait_ready()
+    standby = standbys[0]
+    p, s = node_index(primary), node_index(standby)
+    slot_name = f"{slot}_{standby}".lower().replace("-", "_").replace(".", "_")
+    checkpoint("e-ready", state, {primary: "primary", standby: "standby"})
+    slots = psql_value(p, "select slot_name || ':' || case when active then 't' else 'f' end from pg_replication_slots order by 1")
+    expect(f"{slot_name}:t" in slots.split(), f"{primary} has the active slot {slot_name} (slots: {slots.split()})")
+    psql_value(p, "create table if not exists lab_t(id bigserial primary key, v text)")
+    set_node_standby(standby, True)
+    state, _, _ = wait_for(f"{standby} stopped", lambda st: standby not in st.roles, 90)
+    restart = psql_value(p, f"select restart_lsn from pg_replication_slots where slot_name = '{slot_name}'")
+    expect(restart != "", f"{slot_name} keeps restart_lsn {restart} with {standby} down")
+    for k in range(4):
+        psql_value(p, f"insert into lab_t(v) select 'e-{k}-' || g from generate_series(1, 2000) g", timeout=20)
+        psql_value(p, "select pg_switch_wal()")
+    psql_value(p, "checkpoint", timeout=60)
+    after = psql_value(p, f"select restart_lsn from pg_replication_slots where slot_name = '{slot_name}'")
+    segment = psql_value(p, f"select pg_walfile_name('{restart}')")
+    present = psql_value(p, f"select count(*) from pg_ls_waldir() where name = '{segment}'")
+    expect(after == restart and present == "1",
+           f"WAL segment {segment} at the slot's restart_lsn is retained after 4 WAL switches and a checkpoint")
+    expect(psql_value(p, "show wal_keep_size") in ("0", "0MB", "0kB"), "wal_keep_size is 0: the slot alone retains it")
+    state = cluster()
+    checkpoint("e-standby-stopped", state, {primary: "primary", standby: "standby"})
+    ident = nx(s, ["runuser", "-u", "postgres", "--", f"{PGBIN}/pg_controldata", PGDATA]).stdout
+    set_node_standby(standby, False)
+    state, primary2, standbys2, secs = wait_ready(120)
+    expect(primary2 == primary and standbys2 == [standby], f"{standby} rejoined as HS:sync after {secs:.1f} s")
+    rows = psql_value(s, "select count(*) from lab_t where v like 'e-%'")
+    expect(rows == "8000", f"{standby} replayed the retained WAL ({rows} rows)")
+    same = re.search(r"Database system identifier:\s+(\d+)", ident or "")
+    now = re.search(r"Database system identifier:\s+(\d+)",
+                    nx(s, ["runuser", "-u", "postgres", "--", f"{PGBIN}/pg_controldata", PGDATA]).stdout or "")
+    expect(same and now and same.group(1) == now.group(1) and nx(s, ["test", "-f", f"{PGDATA}/backup_label.old"]).returncode != 0,
+           f"{standby} kept its data directory (no basebackup)")
+    checkpoint("e-rejoined", state, {primary: "primary", standby: "standby"})
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e}
+
+
+# ---------------------------------------------------------------- benchmarks
+
+
+def stats(values):
+    if not values:
+        return "no samples"
+    return f"{min(values):.3f} / {statistics.median(values):.3f} / {max(values):.3f}"
+
+
+def results_file(name):
+    return os.path.join(LAB_ROOT, f"{name}-{AGENT}.json")
+
+
+def save_results(name, data):
+    with open(results_file(name), "w") as f:
+        json.dump(data, f, indent=1)
+
+
+def bench_failover(runs):
+    """kill -9 of the primary's postmaster → INSERT through the VIP commits (then rebuild + rejoin)."""
+    samples, pri, rejoin = [], [], []
+    for k in range(1, runs + 1):
+        _, old, standbys, _ = wait_ready()
+        new = standbys[0]
+        o, n = node_index(old), node_index(new)
+        psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
+        kill_postmaster(o)
+        t0 = time.monotonic()
+        secs = wait_write_through_vip(n)
+        _, _, tp = wait_for(f"{new} PRI", lambda st: st.status(new) == "PRI", 60, interval=0.2)
+        t1 = time.monotonic()
+        rebuild_standby(o, n)
+        wait_ready()
+        samples.append(secs)
+        pri.append(tp + secs)
+        rejoin.append(time.monotonic() - t1)
+        print(f"  run {k}: {old} -> {new}: write through VIP {secs:.2f} s, rejoin {rejoin[-1]:.1f} s")
+    print(f"failover ({AGENT}, n={runs}) kill -9 -> write through VIP, min/median/max s: {stats(samples)}")
+    print(f"rejoin   ({AGENT}, n={runs}) basebackup + cleanup -> PRI+HS:sync, min/median/max s: {stats(rejoin)}")
+    save_results("failover", {"write_vip": samples, "rejoin": rejoin})
+
+
+def clone_active(st):
+    return bool(st.roles)
+
+
+def bench_coldstart(runs):
+    """Resource cold start: target-role Stopped → Started, time until PRI + HS:sync."""
+    samples = []
+    i = alive_node()
+    for k in range(1, runs + 1):
+        wait_ready()
+        nx(i, ["crm_resource", "-r", CLONE, "--meta", "-p", "target-role", "-v", "Stopped"], timeout=30)
+        wait_for("every instance stopped", lambda st: not clone_active(st), 120)
+        locks = [node_name(j) for j in range(1, node_count() + 1) if nx(j, ["test", "-f", LOCK]).returncode == 0]
+        for j in range(1, node_count() + 1):
+            nx(j, ["rm", "-f", LOCK])
+        t0 = time.monotonic()
+        nx(i, ["crm_resource", "-r", CLONE, "--meta", "-p", "target-role", "-v", "Started"], timeout=30)
+        _, _, _, _ = wait_ready(300)
+        samples.append(time.monotonic() - t0)
+        print(f"  run {k}: PRI + HS:sync {samples[-1]:.1f} s after start (PGSQL.lock left by the stop on: "
+              f"{', '.join(locks) or 'none'})")
+    print(f"cold start ({AGENT}, n={runs}) target-role Started -> PRI+HS:sync, min/median/max s: {stats(samples)}")
+    save_results("coldstart", {"seconds": samples})
+
+
+CAPTURE_ENV = r"""
+agent=$1 out=$2
+end=$((SECONDS + 30))
+while [ $SECONDS -lt $end ]; do
+  for d in /proc/[0-9]*; do
+    read -r -d '' exe arg _ < "$d/cmdline" 2>/dev/null || true
+    [ "$exe" = "$agent" ] && [ "$arg" = monitor ] || continue
+    if tr '\0' '\n' < "$d/environ" 2>/dev/null | grep -q '^OCF_RESKEY_CRM_meta_interval=[1-9]'; then
+      tr '\0' '\n' < "$d/environ" > "$out.tmp" 2>/dev/null && [ -s "$out.tmp" ] && mv "$out.tmp" "$out" && exit 0
+    fi
+  done
+  sleep 0.02
+done
+exit 1
+"""
+
+MEASURE = r"""
+envf=$1 agent=$2 action=$3 out=$4
+mapfile -t E < "$envf"
+/usr/bin/time -f '%x %e %U %S' -o "$out.time" env -i "${E[@]}" "$agent" "$action" > /dev/null 2>&1
+strace -f -qq -e trace=execve -o "$out.strace" env -i "${E[@]}" "$agent" "$action" > /dev/null 2>&1
+execs=$(grep -c 'execve(.*= 0$' "$out.strace")
+echo "$(tail -1 "$out.time") $execs"
+"""
+
+
+def bench_actions(runs):
+    """Per-monitor cost on the primary and a standby with the environment pacemaker-execd passes."""
+    _, primary, standbys, _ = wait_ready()
+    agent_path = f"/usr/lib/ocf/resource.d/heartbeat/{AGENT}"
+    results = {}
+    for role, node in (("primary", primary), ("standby", standbys[0])):
+        i = node_index(node)
+        envf = os.path.join(LAB_ROOT, f"env-{AGENT}-{role}-monitor.env")
+        r = nx(i, ["bash", "-c", CAPTURE_ENV, "_", agent_path, envf], timeout=40)
+        if r.returncode != 0:
+            raise LabFailure(f"{node}: could not capture a live {AGENT} monitor's environment")
+        walls, cpus, execs, rcs = [], [], [], []
+        for _ in range(runs):
+            r = nx(i, ["bash", "-c", MEASURE, "_", envf, agent_path, "monitor", f"/tmp/measure-{AGENT}"], timeout=60)
+            fields = r.stdout.split()
+            if r.returncode != 0 or len(fields) != 5:
+                raise LabFailure(f"{node}: measuring monitor failed: {r.stdout} {r.stderr}")
+            rc, wall, user, system, ex = fields
+            rcs.append(int(rc))
+            walls.append(float(wall))
+            cpus.append(float(user) + float(system))
+            execs.append(int(ex) - 2)  # minus env and the agent itself
+        results[role] = {"wall": walls, "cpu": cpus, "execs": execs, "rcs": rcs}
+        print(f"monitor on the {role} ({AGENT}, {node}, n={runs}, rc {sorted(set(rcs))}): "
+              f"wall {stats(walls)} s, CPU {stats(cpus)} s, child execs {stats(execs)}")
+    save_results("actions", results)
+
+
+def compare(baseline, candidate):
+    """Print ratios candidate/baseline from two agents' saved benchmark results."""
+    def load(agent, name):
+        try:
+            with open(os.path.join(LAB_ROOT, f"{name}-{agent}.json")) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+    print(f"{'measure':44} {baseline:>12} {candidate:>12}  ratio")
+    rows = []
+    for name, key, label in (("failover", "write_vip", "failover kill -9 -> write via VIP (s)"),
+                             ("coldstart", "seconds", "cold start -> PRI+HS:sync (s)")):
+        a, b = load(baseline, name), load(candidate, name)
+        rows.append((label, a and a[key], b and b[key]))
+    for role in ("primary", "standby"):
+        for key, label in (("cpu", "CPU (s)"), ("wall", "wall (s)"), ("execs", "child execs")):
+            a, b = load(baseline, "actions"), load(candidate, "actions")
+            rows.append((f"monitor on the {role}, {label}", a and a[role][key], b and b[role][key]))
+    for label, a, b in rows:
+        ma = statistics.median(a) if a else None
+        mb = statistics.median(b) if b else None
+        ratio = f"{mb / ma:.3f}" if ma and mb is not None else "-"
+        fa = f"{ma:.3f}" if ma is not None else "n/a"
+        fb = f"{mb:.3f}" if mb is not None else "n/a"
+        print(f"{label:44} {fa:>12} {fb:>12}  {ratio}")
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv):
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, args = argv[0], argv[1:]
+    try:
+        if cmd == "wait-online":
+            timeout = float(args[0]) if args else 150
+            n = node_count()
+            wait_for(f"{n} nodes online", lambda st: sum(st.online.values()) == n, timeout, interval=1, node=1)
+        elif cmd == "configure":
+            configure()
+        elif cmd == "wait-ready":
+            state, primary, standbys, secs = wait_ready(float(args[0]) if args else 240)
+            print(f"READY {secs:.2f} {primary} {' '.join(standbys)}")
+            print(state.render())
+        elif cmd == "table":
+            print(cluster().render())
+        elif cmd == "scenario":
+            for name in args:
+                if name not in SCENARIOS:
+                    raise LabFailure(f"unknown scenario {name!r} (a b c d e)")
+                print(f"== scenario {name} ({AGENT}): {SCENARIOS[name].__doc__}")
+                t0 = time.monotonic()
+                SCENARIOS[name]()
+                print(f"== scenario {name} passed ({time.monotonic() - t0:.1f} s)")
+        elif cmd == "bench":
+            what = args[0] if args else ""
+            runs = int(args[1]) if len(args) > 1 else 10
+            {"failover": bench_failover, "coldstart": bench_coldstart, "actions": bench_actions}[what](runs)
+        elif cmd == "compare":
+            compare(args[0], args[1])
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except (LabFailure, KeyError) as e:
+        print(f"LAB FAILURE: {e}", file=sys.stderr)
+        if cmd in ("scenario", "bench", "wait-ready", "wait-online", "configure"):
+            print_diagnostics()
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
