@@ -4,9 +4,9 @@ AGENT      ?= $(PREFIX_OCF)/pgsql-swift
 OCFT_CONFIGS ?= /usr/share/resource-agents/ocft/configs
 SWIFT_FLAGS = -Xswiftc -warnings-as-errors
 APT_PACKAGES = postgresql-15 postgresql-client-15 libpq-dev pacemaker pacemaker-cli-utils corosync \
-               resource-agents libxml2-utils strace python3 iproute2 util-linux
+               resource-agents libxml2-utils strace time python3 iproute2 util-linux
 
-.PHONY: all setup build install uninstall test unit-test integration-test check-installed ocft demo bench clean
+.PHONY: all setup build install uninstall test unit-test integration-test check-installed e2e ocft demo demo-plain bench lab-bench clean
 
 all: build
 
@@ -26,9 +26,15 @@ install: build
 uninstall:
 	rm -f $(DESTDIR)$(AGENT) $(DESTDIR)$(OCFT_CONFIGS)/pgsql-swift
 
+# Agents the cluster lab runs: pgsql = the stock shell agent, pgsql-swift = this project.
+E2E_AGENTS   ?= pgsql
+DEMO_AGENT   ?= pgsql
+BENCH_AGENTS ?= pgsql
+
 ## The whole test suite: unit tests, then integration tests (real PostgreSQL 15, the agent binary,
-## ocf-tester), then the same integration tests and ocf-tester against the installed release agent.
-test: unit-test integration-test install check-installed
+## ocf-tester), then the same integration tests and ocf-tester against the installed release agent,
+## then the end-to-end scenarios in real Pacemaker clusters.
+test: unit-test integration-test install check-installed e2e
 
 unit-test:
 	swift build --build-tests $(SWIFT_FLAGS)
@@ -44,19 +50,31 @@ check-installed:
 	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --relaxng Tests/AgentTests/Fixtures/ra-api-1.1.rng -
 	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
 
+## Scenarios a-e in namespaced 2- and 3-node Pacemaker clusters (root, Linux namespaces).
+e2e: install
+	for agent in $(E2E_AGENTS); do LAB_AGENT=$$agent bash Tests/lab/e2e.sh || exit 1; done
+
 ## resource-agents' ocft cases against Debian's 15/main cluster (starts and stops it).
 ocft: install
 	ocft make pgsql-swift
 	ocft test pgsql-swift 2>&1 | tee .build/ocft.log
 	! grep -Eq 'ERROR|FAILED|[^ ]Failed' .build/ocft.log
 
-## The agent's main job on a throw-away local PostgreSQL: start, monitor, stop.
+## The main job: a 2-node cluster in namespaces, crm_mon -A, a failover, crm_mon -A again.
 demo: setup install
+	LAB_AGENT=$(DEMO_AGENT) bash Tests/lab/demo.sh
+
+## Plain mode on a throw-away local PostgreSQL: start, monitor, stop.
+demo-plain: install
 	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
 
 ## Monitor cost against the shell agent ocf:heartbeat:pgsql (prints medians and ratios).
 bench: install
 	AGENT=$(AGENT) bash Tests/scripts/bench-monitor.sh
+
+## Cluster benchmarks: monitor cost with execd's environment, cold start, failover (both agents).
+lab-bench: install
+	BENCH_AGENTS="$(BENCH_AGENTS)" bash Tests/lab/bench.sh
 
 clean:
 	rm -rf .build

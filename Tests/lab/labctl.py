@@ -11,7 +11,9 @@ usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT
        labctl.py wait-ready [seconds]      wait for PRI + HS:sync (+ HS:potential|HS:async with 3 nodes)
        labctl.py table                     print the crm_mon -A attribute table
        labctl.py scenario a|b|c|d|e ...    run end-to-end scenarios on the running lab
+       labctl.py failover                  kill -9 the primary's postmaster, wait for the takeover
        labctl.py bench failover|coldstart|actions [runs]
+       labctl.py compare <agent> <agent>   ratios of two agents' saved benchmark results
 """
 
 import json
@@ -657,6 +659,19 @@ def scenario_e():
     checkpoint("e-rejoined", state, {primary: "primary", standby: "standby"})
 
 
+def failover_once():
+    """The demo's failover: kill -9 the primary's postmaster, wait for the standby to take over."""
+    _, old, standbys, _ = wait_ready()
+    new = standbys[0]
+    o, n = node_index(old), node_index(new)
+    psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
+    pid = kill_postmaster(o)
+    print(f"killed -9 the postmaster (pid {pid}) of the primary {old}; waiting for {new} to take over")
+    secs = wait_write_through_vip(n)
+    print(f"an INSERT through the virtual IP {LAB_VIP} committed {secs:.2f} s after the kill")
+    wait_for(f"{new} PRI and {old} STOP", lambda st: st.status(new) == "PRI" and st.status(old) == "STOP", 60)
+
+
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e}
 
 
@@ -732,8 +747,10 @@ agent=$1 out=$2
 end=$((SECONDS + 30))
 while [ $SECONDS -lt $end ]; do
   for d in /proc/[0-9]*; do
-    read -r -d '' exe arg _ < "$d/cmdline" 2>/dev/null || true
-    [ "$exe" = "$agent" ] && [ "$arg" = monitor ] || continue
+    mapfile -d '' -t argv < "$d/cmdline" 2>/dev/null || continue
+    # "<agent> monitor", or "/bin/sh <agent> monitor" for the shell agent
+    [ "${argv[0]:-}" = "$agent" ] && [ "${argv[1]:-}" = monitor ] ||
+      { [ "${argv[1]:-}" = "$agent" ] && [ "${argv[2]:-}" = monitor ]; } || continue
     if tr '\0' '\n' < "$d/environ" 2>/dev/null | grep -q '^OCF_RESKEY_CRM_meta_interval=[1-9]'; then
       tr '\0' '\n' < "$d/environ" > "$out.tmp" 2>/dev/null && [ -s "$out.tmp" ] && mv "$out.tmp" "$out" && exit 0
     fi
@@ -841,6 +858,8 @@ def main(argv):
             what = args[0] if args else ""
             runs = int(args[1]) if len(args) > 1 else 10
             {"failover": bench_failover, "coldstart": bench_coldstart, "actions": bench_actions}[what](runs)
+        elif cmd == "failover":
+            failover_once()
         elif cmd == "compare":
             compare(args[0], args[1])
         else:
