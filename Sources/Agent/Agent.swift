@@ -1,5 +1,6 @@
 public import Exec
 public import OCF
+import Postgres
 import Replication
 
 /// The agent's entry point: protocol order, validation, dispatch, and the one place where failures
@@ -99,9 +100,29 @@ public enum Agent {
             return .success
         case (.promote, .none), (.demote, .none), (.promote, .slave), (.demote, .slave):
             throw ActionFailure(.unimplemented, "\(context.action.rawValue) is not supported with rep_mode=\(mode.rawValue)")
-        case (_, .sync), (_, .async), (_, .slave):
-            throw ActionFailure(
-                .unimplemented, "rep_mode=\(mode.rawValue) is not implemented yet in this version of pgsql-swift")
+        case (.monitor, .slave):
+            return try MonitorAction(context: context).monitor()
+        case (.stop, .slave):
+            return try StopAction(context: context).run(escalateAfter: context.parameters.stopEscalate)
+        case (.start, .slave):
+            let r = try ReplicationContext(context: context)
+            try r.ensureTmpdir()
+            if case .running = ServerProcess.state(dataDirectory: context.parameters.pgdata) {} else {
+                try r.writeRecoveryConfiguration()
+            }
+            return try StartAction(context: context).run()
+        case (_, .sync), (_, .async):
+            let r = try ReplicationContext(context: context)
+            try r.ensureTmpdir()
+            switch context.action {
+            case .start: return try ReplicationStartAction(r: r).run()
+            case .stop: return try ReplicationStopAction(r: r).stop()
+            case .monitor: return try ReplicationMonitorAction(r: r).run()
+            case .promote: return try PromoteAction(r: r).run()
+            case .demote: return try ReplicationStopAction(r: r).demote()
+            case .notify: return try ReplicationNotifyAction(r: r).run()
+            case .status, .metaData, .methods, .validateAll: return .success
+            }
         case (.metaData, _), (.methods, _), (.validateAll, _):
             return .success
         }

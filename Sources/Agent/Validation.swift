@@ -32,6 +32,12 @@ public enum Validation {
         if !p.externalStandbyNodeList.isEmpty && p.replicationMode != .sync {
             throw ActionFailure(.notConfigured, "external_standby_node_list requires rep_mode=sync.")
         }
+        // Node names become application_name and synchronous_standby_names entries.
+        let forbidden: Set<Character> = ["'", "\"", "\\", ",", "(", ")", "="]
+        for node in p.nodeList + p.externalStandbyNodeList where node.rawValue.contains(where: forbidden.contains) {
+            throw ActionFailure(
+                .notConfigured, "Node name '\(node)' cannot be used as a PostgreSQL application_name (no quotes, commas, parentheses or '=')")
+        }
         return owner
     }
 

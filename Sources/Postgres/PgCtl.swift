@@ -51,6 +51,11 @@ public struct PgCtl {
         try run(stopArguments(mode), until: deadline)
     }
 
+    /// `pg_ctl -D <pgdata> -W promote`: asks a standby to leave recovery (the agent polls for it).
+    public func promote(until deadline: Deadline) throws(CommandError) -> CommandResult {
+        try run(["-D", dataDirectory, "-W", "promote"], until: deadline)
+    }
+
     func run(_ arguments: [String], until deadline: Deadline) throws(CommandError) -> CommandResult {
         try runner.run(
             Command(executable, arguments, environment: environment, workingDirectory: dataDirectory, user: owner),

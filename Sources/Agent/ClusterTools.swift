@@ -1,0 +1,115 @@
+import Exec
+import OCF
+import Replication
+
+/// The Pacemaker command-line tools the replication mode uses, each run as an argv array and
+/// bounded: `crm_mon` once per action for the whole cluster view, `crm_attribute` only for writes
+/// (each within `crm_attr_timeout` and the action's deadline, retried while time remains).
+struct ClusterTools {
+    let context: AgentContext
+
+    private var searchPath: String { context.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin" }
+
+    private func tool(_ name: String) -> String {
+        let sbin = context.environment["HA_SBIN_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin"
+        return ExecutableLookup.resolve(sbin + "/" + name, searchPath: searchPath)
+            ?? ExecutableLookup.resolve(name, searchPath: searchPath) ?? sbin + "/" + name
+    }
+
+    /// Feature set 3.1.0 and older (Pacemaker < 2.0.3) only knew `--as-xml`.
+    private var xmlOption: String {
+        guard let set = context.ocf.crmFeatureSet, !set.isEmpty else { return "--output-as=xml" }
+        return FeatureSet(set) > FeatureSet("3.1.0") ? "--output-as=xml" : "--as-xml"
+    }
+
+    /// Promotion scores by `crm_attribute --promotion` need feature set 3.10.0 (Pacemaker 2.1).
+    private var hasPromotionOption: Bool {
+        guard let set = context.ocf.crmFeatureSet, !set.isEmpty else { return true }
+        return FeatureSet(set) >= FeatureSet("3.10.0")
+    }
+
+    private func run(_ name: String, _ arguments: [String], limit: Duration) throws(ActionFailure) -> CommandResult {
+        let bounded = Deadline(after: limit)
+        let deadline = bounded.instant < context.deadline.instant ? bounded : context.deadline
+        do {
+            return try context.runner.run(Command(tool(name), arguments, environment: context.environment), until: deadline)
+        } catch {
+            switch error {
+            case .timedOut: throw ActionFailure(.genericError, "\(name) did not answer within \(limit)")
+            case .launchFailed(_, let code): throw ActionFailure(.genericError, "cannot run \(name) (errno \(code))")
+            }
+        }
+    }
+
+    /// One structured view of the cluster.
+    func status() throws(ActionFailure) -> ClusterStatus {
+        let result = try run("crm_mon", ["-1", "-A", xmlOption], limit: .seconds(max(10, context.parameters.crmAttributeTimeout)))
+        guard result.succeeded else {
+            throw ActionFailure(.genericError, "crm_mon failed: \(result.combinedOutput.prefix(300))")
+        }
+        return try ClusterStatus.parse(result.standardOutput, resource: context.ocf.resourceName)
+    }
+
+    /// Carries out attribute writes in order; each is retried while the deadline allows.
+    func apply(_ writes: [AttributeWrite]) throws(ActionFailure) {
+        for write in writes {
+            var arguments = ["-l", write.lifetime.rawValue, "-N", write.node.rawValue, "-n", write.name]
+            if let value = write.value { arguments += ["-v", value] } else { arguments += ["-D"] }
+            context.logger.info("Changing \(write)")
+            try attempt("crm_attribute", arguments)
+        }
+    }
+
+    /// This node's promotion score.
+    func setPromotionScore(_ score: PromotionScore, me: NodeName) throws(ActionFailure) {
+        let arguments = hasPromotionOption
+            ? ["--promotion=\(context.ocf.resourceName)", "-v", score.rawValue]
+            : ["-N", me.rawValue, "-n", "master-\(context.ocf.resourceName)", "-l", "reboot", "-v", score.rawValue]
+        context.logger.info("Changing \(context.ocf.resourceName) promotion score on \(me) to \(score.rawValue)")
+        try attempt("crm_attribute", arguments)
+    }
+
+    /// `crm_resource --ban` of this resource from this node (pre-promote refusal, as the shell agent).
+    func banHere(me: NodeName) throws(ActionFailure) {
+        try attempt("crm_resource", ["-B", "-r", context.ocf.resourceInstance, "-N", me.rawValue, "-Q"])
+    }
+
+    /// A transient attribute through attrd (`<rsc>-receiver-status`).
+    func attrdUpdate(_ name: String, _ value: String?) throws(ActionFailure) {
+        try attempt("attrd_updater", ["-n", name] + (value.map { ["-U", $0] } ?? ["-D"]))
+    }
+
+    private func attempt(_ name: String, _ arguments: [String]) throws(ActionFailure) {
+        let limit = Duration.seconds(max(1, context.parameters.crmAttributeTimeout))
+        var last = ""
+        while true {
+            do {
+                let result = try run(name, arguments, limit: limit)
+                if result.succeeded { return }
+                last = result.combinedOutput
+            } catch {
+                last = error.reason
+            }
+            guard context.deadline.remaining > .seconds(1) else { break }
+            context.logger.warning("\(name) \(arguments.joined(separator: " ")) failed (\(last)); retrying")
+            context.deadline.sleep(.milliseconds(500))
+        }
+        throw ActionFailure(.genericError, "giving up on \(name) \(arguments.joined(separator: " ")): \(last)")
+    }
+}
+
+/// A Pacemaker feature set (`3.16.1`), compared numerically.
+struct FeatureSet: Comparable {
+    let parts: [Int]
+
+    init(_ text: String) { parts = text.split(separator: ".").map { Int($0) ?? 0 } }
+
+    static func < (lhs: FeatureSet, rhs: FeatureSet) -> Bool {
+        for k in 0..<max(lhs.parts.count, rhs.parts.count) {
+            let a = k < lhs.parts.count ? lhs.parts[k] : 0
+            let b = k < rhs.parts.count ? rhs.parts[k] : 0
+            if a != b { return a < b }
+        }
+        return false
+    }
+}

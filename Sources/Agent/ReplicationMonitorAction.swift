@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Exec
+import OCF
+import Postgres
+import Replication
+
+/// `monitor` in rep_mode sync/async: 8 for the primary (which then controls its standbys), 0 for a
+/// standby (which, while no primary exists, works out whether it should be promoted), 7 when down.
+struct ReplicationMonitorAction {
+    let r: ReplicationContext
+
+    func run() throws(ActionFailure) -> OCFExitCode {
+        let context = r.context
+        guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
+            context.logger.info("PostgreSQL is down")
+            if r.p.checkWALReceiver { try? receiverStatus(nil) }
+            return .notRunning
+        }
+        let inRecovery: Bool
+        do { inRecovery = try r.isInRecovery() } catch {
+            throw ActionFailure(.genericError, "Can't get PostgreSQL recovery status: \(error.reason)")
+        }
+        if r.p.checkWALReceiver { try receiverStatus(inRecovery) }
+        if inRecovery {
+            if context.isProbe {
+                try r.setOwnScore(.cannotPromote)
+                return .success
+            }
+            try standby()
+            return .success
+        }
+        if r.p.monitorSQL != AgentParameters.defaultMonitorSQL {
+            do { _ = try r.sql(r.p.monitorSQL) } catch {
+                throw ActionFailure(.genericError, "PostgreSQL \(r.p.pgdb) isn't answering monitor_sql: \(error.reason)")
+            }
+        }
+        if context.isProbe { try r.setOwnScore(.promoteMe) }
+        try r.setDataStatus(.latest)
+        try r.setStatus(.primary)
+        try PrimaryControl(r: r).run()
+        return .runningPromoted
+    }
+
+    /// A standby: with no promoted instance anywhere, it is alone and may claim the master right;
+    /// with one, a DISCONNECTed standby says it is alone.
+    private func standby() throws(ActionFailure) {
+        let view = try r.cluster()
+        if view.promotedNodes.isEmpty {
+            r.logger.info("Master does not exist.")
+            try r.setStatus(.aloneStandby)
+            if try masterRight(view) { r.removeNotes() }
+        } else if view.attribute(r.me, r.names.dataStatus) == DataStatus.disconnect.description {
+            try r.setStatus(.aloneStandby)
+        }
+    }
+
+    private func masterRight(_ view: ClusterStatus) throws(ActionFailure) -> Bool {
+        let own = view.attribute(r.me, r.names.dataStatus)
+        let dataStatus = own.flatMap(DataStatus.init(attribute:))
+        if let own, dataStatus == nil { r.logger.warning("Unreadable \(r.names.dataStatus) '\(own)' on \(r.me)") }
+        guard MasterRight.acceptable(dataStatus, mode: r.mode), own == nil || dataStatus != nil else {
+            r.logger.warning("My data is out-of-date. status=\(own ?? "")")
+            return false
+        }
+        let location: LSN
+        do { location = try r.myLocation() } catch {
+            throw ActionFailure(.genericError, "Failed to show my xlog location: \(error.reason)")
+        }
+        try r.setOwn(r.names.xlogLocation, location.attribute)
+        var locations: [(node: NodeName, location: String)] = []
+        for node in r.p.nodeList {
+            if node == r.me {
+                locations.append((node, location.attribute))
+            } else if let value = view.attribute(node, r.names.xlogLocation), LSN(attribute: value) != nil {
+                locations.append((node, value))
+            }
+        }
+        var last = 0
+        for k in 1...max(1, r.p.xlogCheckCount) where last == k - 1 && TextFile.exists(r.notePath(k)) { last = k }
+        let lastNote = TextFile.read(r.notePath(last)).map { text in
+            var t = Substring(text)
+            while t.hasSuffix("\n") { t = t.dropLast() }
+            return String(t)
+        }
+        let decision = MasterRight.decide(
+            MasterRight.Input(
+                mode: r.mode, dataStatus: dataStatus, me: r.me, myLocation: location, locations: locations,
+                lastNoteIndex: last, lastNote: lastNote, checkCount: r.p.xlogCheckCount))
+        do {
+            switch decision.notes {
+            case .none: break
+            case .write(let index, let content):
+                try OwnedFile.write(r.notePath(index), content + "\n", owner: r.context.owner)
+            case .reset(let content):
+                r.removeNotes()
+                try OwnedFile.write(r.notePath(0), content + "\n", owner: r.context.owner)
+            }
+        } catch {
+            throw r.fileFailure(error)
+        }
+        switch decision.verdict {
+        case .haveRight:
+            r.logger.info("I have a master right.")
+            try r.setOwnScore(.promoteMe)
+            return true
+        case .notNewest:
+            r.logger.info("I don't have correct master data.")
+            try r.setDataStatus(.disconnect)
+            return false
+        case .outOfDate, .collecting:
+            return false
+        }
+    }
+
+    /// `<rsc>-receiver-status` (check_wal_receiver): from `pg_stat_wal_receiver`, not `ps`.
+    private func receiverStatus(_ inRecovery: Bool?) throws(ActionFailure) {
+        let value: String
+        switch inRecovery {
+        case nil: value = "ERROR"
+        case false?: value = "normal (master)"
+        case true?:
+            let status = try? r.value("select status from pg_stat_wal_receiver")
+            value = status == "streaming" ? "normal" : "ERROR"
+            if value == "ERROR" { r.logger.warning("PostgreSQL's WAL receiver is not streaming") }
+        }
+        guard r.clusterOrSelf().attribute(r.me, r.names.receiverStatus) != value else { return }
+        try r.tools.attrdUpdate(r.names.receiverStatus, value)
+    }
+}

@@ -1,0 +1,91 @@
+public import Replication
+
+/// What one `crm_mon --output-as=xml -A` (Pacemaker ≥ 2.0.3; `--as-xml` before) says about the
+/// cluster: member nodes and whether they are online, every node's attributes (transient and
+/// permanent), and the role of each instance of one resource. Parsed structurally, never grepped.
+public struct ClusterStatus: Sendable {
+    public var nodes: [NodeName: NodeAttributes] = [:]
+    /// Node → role of the resource's instance there (`Promoted`, `Unpromoted`, `Started`, ...);
+    /// the legacy `Master`/`Slave` are reported as `Promoted`/`Unpromoted`.
+    public var roles: [NodeName: String] = [:]
+
+    public init(nodes: [NodeName: NodeAttributes] = [:], roles: [NodeName: String] = [:]) {
+        self.nodes = nodes
+        self.roles = roles
+    }
+
+    /// Nodes where the resource runs promoted.
+    public var promotedNodes: [NodeName] { roles.filter { $0.value == "Promoted" }.map(\.key).sorted() }
+
+    public func isOnline(_ node: NodeName) -> Bool { nodes[node]?.online ?? false }
+
+    public func attribute(_ node: NodeName, _ name: String) -> String? { nodes[node]?.values[name] }
+
+    /// Parses crm_mon's XML for the resource `resource` (the primitive id; clone instances `id:N` too).
+    public static func parse(_ xml: String, resource: String) throws(ActionFailure) -> ClusterStatus {
+        var scanner = XMLElementScanner(xml)
+        var status = ClusterStatus()
+        var stack: [String] = []
+        var attributeNode: NodeName?
+        var resourceRole: String?
+        var sawRoot = false
+        do {
+            while let event = try scanner.next() {
+                switch event {
+                case .start(let name, let attributes, let selfClosing):
+                    if stack.isEmpty {
+                        guard name == "pacemaker-result" || name == "crm_mon" else {
+                            throw ActionFailure(.genericError, "crm_mon printed <\(name)>, not a status document")
+                        }
+                        sawRoot = true
+                    }
+                    let parent = stack.last
+                    let section = stack.count >= 2 ? stack[1] : nil
+                    switch (name, parent, section) {
+                    case ("node", "nodes", _):
+                        if let n = attributes["name"].flatMap(NodeName.init) {
+                            status.nodes[n, default: NodeAttributes(online: false)].online = attributes["online"] == "true"
+                        }
+                    case ("node", "node_attributes", _):
+                        attributeNode = attributes["name"].flatMap(NodeName.init)
+                        if let n = attributeNode, status.nodes[n] == nil { status.nodes[n] = NodeAttributes(online: false) }
+                    case ("attribute", "node", "node_attributes"):
+                        if let n = attributeNode, let key = attributes["name"], let value = attributes["value"] {
+                            status.nodes[n]?.values[key] = value
+                        }
+                    case ("resource", _, "resources"):
+                        let id = attributes["id"] ?? ""
+                        if id == resource || id.hasPrefix(resource + ":") {
+                            let role = attributes["role"] ?? ""
+                            resourceRole = role == "Master" ? "Promoted" : role == "Slave" ? "Unpromoted" : role
+                        } else {
+                            resourceRole = nil
+                        }
+                    case ("node", "resource", "resources"):
+                        if let role = resourceRole, let n = attributes["name"].flatMap(NodeName.init) {
+                            status.roles[n] = role
+                        }
+                    default:
+                        break
+                    }
+                    if !selfClosing { stack.append(name) }
+                case .end(let name):
+                    guard stack.last == name else {
+                        throw ActionFailure(.genericError, "crm_mon printed malformed XML (</\(name)>)")
+                    }
+                    stack.removeLast()
+                    if name == "resource" { resourceRole = nil }
+                    if name == "node" && stack.last == "node_attributes" { attributeNode = nil }
+                }
+            }
+        } catch let error as XMLElementScanner.Malformed {
+            throw ActionFailure(.genericError, "crm_mon printed malformed XML (at byte \(error.offset))")
+        } catch let failure as ActionFailure {
+            throw failure
+        } catch {
+            throw ActionFailure(.genericError, "crm_mon output could not be read")
+        }
+        guard sawRoot, stack.isEmpty else { throw ActionFailure(.genericError, "crm_mon printed incomplete XML") }
+        return status
+    }
+}

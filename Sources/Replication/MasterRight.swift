@@ -1,0 +1,99 @@
+/// A standby's claim to be promoted when no primary exists (the shell agent's `have_master_right`).
+///
+/// Each standby monitor records a snapshot of every node's `<rsc>-xlog-loc` in the numbered
+/// `xlog_note.N` files in tmpdir (the shell agent's files, so both agents agree in a mixed cluster).
+/// Only after `xlog_check_count` identical consecutive snapshots does the node with the newest
+/// location claim the right (score 1000); a node that is not the newest marks its data DISCONNECT.
+public enum MasterRight {
+    public struct Input: Sendable {
+        public var mode: ReplicationMode
+        /// This node's `<rsc>-data-status`; `nil` when it was never set.
+        public var dataStatus: DataStatus?
+        public var me: NodeName
+        /// This node's current location, attribute form.
+        public var myLocation: LSN
+        /// The `<rsc>-xlog-loc` of the nodes of `node_list` that have one (node_list order; nodes
+        /// without one are skipped). This node's entry is `myLocation`.
+        public var locations: [(node: NodeName, location: String)]
+        /// The highest `k` in 1...checkCount such that notes 1...k all exist (0 if none).
+        public var lastNoteIndex: Int
+        /// The content of note `lastNoteIndex` (note 0 included), if it exists.
+        public var lastNote: String?
+        public var checkCount: Int
+
+        public init(
+            mode: ReplicationMode, dataStatus: DataStatus?, me: NodeName, myLocation: LSN,
+            locations: [(node: NodeName, location: String)], lastNoteIndex: Int, lastNote: String?, checkCount: Int
+        ) {
+            self.mode = mode
+            self.dataStatus = dataStatus
+            self.me = me
+            self.myLocation = myLocation
+            self.locations = locations
+            self.lastNoteIndex = lastNoteIndex
+            self.lastNote = lastNote
+            self.checkCount = checkCount
+        }
+    }
+
+    public enum Verdict: Hashable, Sendable {
+        /// The data status rules this node out (not an up-to-date standby for this mode).
+        case outOfDate(DataStatus)
+        /// Snapshots differ from the last one or are not yet `checkCount` long: wait.
+        case collecting
+        /// Stable, and another node is newer: this node marks itself DISCONNECT.
+        case notNewest(newest: String)
+        /// Stable and newest: set score 1000.
+        case haveRight
+    }
+
+    /// What to do with the note files.
+    public enum NoteAction: Hashable, Sendable {
+        case none
+        /// Write note `index` with this content.
+        case write(index: Int, content: String)
+        /// Remove every note, then write note 0 with this content.
+        case reset(content: String)
+    }
+
+    public struct Decision: Hashable, Sendable {
+        public var verdict: Verdict
+        public var notes: NoteAction
+        /// Whether this node's own xlog location attribute must be published first.
+        public var publishLocation: Bool
+    }
+
+    public static func acceptable(_ status: DataStatus?, mode: ReplicationMode) -> Bool {
+        switch status {
+        case nil, .latest?, .streamingSync?: true
+        case .streamingAsync?: mode == .async
+        default: false
+        }
+    }
+
+    public static func decide(_ input: Input) -> Decision {
+        guard acceptable(input.dataStatus, mode: input.mode) else {
+            return Decision(verdict: .outOfDate(input.dataStatus ?? .disconnect), notes: .none, publishLocation: false)
+        }
+        let snapshot = input.locations.map { "\($0.node) \($0.location)" }.joined(separator: "\n")
+        let next = input.lastNoteIndex + 1
+        guard (input.lastNote ?? "") == snapshot else {
+            return Decision(verdict: .collecting, notes: .reset(content: snapshot), publishLocation: true)
+        }
+        guard next >= input.checkCount else {
+            return Decision(verdict: .collecting, notes: .write(index: next, content: snapshot), publishLocation: true)
+        }
+        let newest = input.locations.map(\.location).max() ?? ""
+        if newest == input.myLocation.attribute {
+            return Decision(verdict: .haveRight, notes: .write(index: next, content: snapshot), publishLocation: true)
+        }
+        return Decision(verdict: .notNewest(newest: newest), notes: .reset(content: snapshot), publishLocation: true)
+    }
+
+    /// Pre-promote with ≥ 3 nodes in sync mode: a node whose master baseline is newer than the node
+    /// being promoted must not follow it (it bans itself).
+    public static func newerThanPromoted(myBaseline: String?, promotedBaseline: String?) -> Bool {
+        guard let mine = myBaseline, let theirs = promotedBaseline else { return false }
+        return min(mine, theirs) != mine
+    }
+}
