@@ -27,9 +27,10 @@ uninstall:
 	rm -f $(DESTDIR)$(AGENT) $(DESTDIR)$(OCFT_CONFIGS)/pgsql-swift
 
 # Agents the cluster lab runs: pgsql = the stock shell agent, pgsql-swift = this project.
-E2E_AGENTS   ?= pgsql
-DEMO_AGENT   ?= pgsql
-BENCH_AGENTS ?= pgsql
+E2E_AGENTS   ?= pgsql pgsql-swift
+DEMO_AGENT   ?= pgsql-swift
+BENCH_AGENTS ?= pgsql pgsql-swift
+LAB_RESULTS  ?= /var/tmp/pgsql-swift-lab-results
 
 ## The whole test suite: unit tests, then integration tests (real PostgreSQL 15, the agent binary,
 ## ocf-tester), then the same integration tests and ocf-tester against the installed release agent,
@@ -50,9 +51,13 @@ check-installed:
 	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --relaxng Tests/AgentTests/Fixtures/ra-api-1.1.rng -
 	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
 
-## Scenarios a-e in namespaced 2- and 3-node Pacemaker clusters (root, Linux namespaces).
+## Scenarios a-e in namespaced 2- and 3-node Pacemaker clusters (root, Linux namespaces), for each
+## agent; then the attribute tables of both agents are compared checkpoint by checkpoint.
 e2e: install
-	for agent in $(E2E_AGENTS); do LAB_AGENT=$$agent bash Tests/lab/e2e.sh || exit 1; done
+	rm -rf $(LAB_RESULTS)
+	for agent in $(E2E_AGENTS); do LAB_RESULTS=$(LAB_RESULTS) LAB_AGENT=$$agent bash Tests/lab/e2e.sh || exit 1; done
+	if [ "$(words $(E2E_AGENTS))" = 2 ]; then \
+	    python3 Tests/lab/labctl.py compare-checkpoints $(LAB_RESULTS) $(E2E_AGENTS); fi
 
 ## resource-agents' ocft cases against Debian's 15/main cluster (starts and stops it).
 ocft: install
@@ -74,7 +79,7 @@ bench: install
 
 ## Cluster benchmarks: monitor cost with execd's environment, cold start, failover (both agents).
 lab-bench: install
-	BENCH_AGENTS="$(BENCH_AGENTS)" bash Tests/lab/bench.sh
+	LAB_RESULTS=$(LAB_RESULTS)/bench BENCH_AGENTS="$(BENCH_AGENTS)" bash Tests/lab/bench.sh
 
 clean:
 	rm -rf .build

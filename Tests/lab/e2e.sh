@@ -5,7 +5,9 @@
 #   e        on a 2-node lab with replication_slot_name set and wal_keep_size = 0
 # usage: [LAB_AGENT=pgsql|pgsql-swift] Tests/lab/e2e.sh [a b c d e]
 # Each lab is torn down afterwards (also on failure); a failure prints the crm_mon state and
-# every node's pacemaker, PostgreSQL and corosync log tail.
+# every node's pacemaker, PostgreSQL and corosync log tail. The attribute table at each checkpoint is
+# saved to $LAB_RESULTS (default /var/tmp/pgsql-swift-lab-results) for the cross-agent comparison
+# (labctl.py compare-checkpoints).
 set -euo pipefail
 . "$(dirname "$0")/lab-env.sh"
 : "${LAB_AGENT:=pgsql}"
@@ -24,7 +26,9 @@ run_lab() {                    # run_lab <nodes> <scenarios...>   (extra setting
     LAB_NODES=$nodes "$LAB_HOME/up.sh"
     python3 "$LAB_HOME/labctl.py" configure
     python3 "$LAB_HOME/labctl.py" scenario "${todo[@]}"
-    cp "$LAB_ROOT/checkpoints-$LAB_AGENT.json" "$RESULTS/checkpoints-$LAB_AGENT-$nodes-${todo[*]// /}.json"
+    local tag
+    tag=$(IFS=; echo "${todo[*]}")
+    cp "$LAB_ROOT/checkpoints-$LAB_AGENT.json" "$RESULTS/checkpoints-$LAB_AGENT-$nodes-$tag.json"
     "$LAB_HOME/down.sh" > /dev/null
 }
 RESULTS=${LAB_RESULTS:-/var/tmp/pgsql-swift-lab-results}

@@ -14,6 +14,7 @@ usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT
        labctl.py failover                  kill -9 the primary's postmaster, wait for the takeover
        labctl.py bench failover|coldstart|actions [runs]
        labctl.py compare <agent> <agent>   ratios of two agents' saved benchmark results
+       labctl.py compare-checkpoints <dir> <agent> <agent>   attribute tables of two agents' e2e runs
 """
 
 import json
@@ -825,6 +826,37 @@ def compare(baseline, candidate):
         print(f"{label:44} {fa:>12} {fb:>12}  {ratio}")
 
 
+def compare_checkpoints(directory, baseline, candidate):
+    """Compare the attribute tables two agents left at every checkpoint of the same scenarios."""
+    problems, compared = [], 0
+    for name in sorted(os.listdir(directory)):
+        prefix = f"checkpoints-{baseline}-"
+        if not name.startswith(prefix) or name.startswith(f"checkpoints-{candidate}-"):
+            continue
+        other = os.path.join(directory, name.replace(prefix, f"checkpoints-{candidate}-", 1))
+        if not os.path.exists(other):
+            problems.append(f"{name}: no {candidate} run to compare with")
+            continue
+        with open(os.path.join(directory, name)) as f:
+            a = json.load(f)
+        with open(other) as f:
+            b = json.load(f)
+        for checkpoint in sorted(set(a) | set(b)):
+            compared += 1
+            if a.get(checkpoint) == b.get(checkpoint):
+                print(f"  same  {checkpoint}: {json.dumps(a.get(checkpoint), sort_keys=True)}")
+                continue
+            problems.append(f"{checkpoint}: {baseline} {json.dumps(a.get(checkpoint), sort_keys=True)}\n"
+                            f"        {candidate} {json.dumps(b.get(checkpoint), sort_keys=True)}")
+    for p in problems:
+        print(f"  DIFF  {p}")
+    if compared == 0:
+        raise LabFailure(f"no checkpoints of {baseline} in {directory}")
+    if problems:
+        raise LabFailure(f"{len(problems)} checkpoint table(s) differ between {baseline} and {candidate}")
+    print(f"attribute tables identical at all {compared} checkpoints ({baseline} vs {candidate})")
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -860,6 +892,8 @@ def main(argv):
             {"failover": bench_failover, "coldstart": bench_coldstart, "actions": bench_actions}[what](runs)
         elif cmd == "failover":
             failover_once()
+        elif cmd == "compare-checkpoints":
+            compare_checkpoints(args[0], args[1], args[2])
         elif cmd == "compare":
             compare(args[0], args[1])
         else:

@@ -32,6 +32,12 @@ if [ -f "$LAB_ROOT/ocf-shellfuncs" ]; then
     mount --bind "$LAB_ROOT/ocf-shellfuncs" /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs
 fi
 
+# LAB_AGENT_BINARY: run this build of pgsql-swift instead of the installed one (this node only).
+if [ -n "${LAB_AGENT_BINARY:-}" ]; then
+    # The mount point must exist: install the agent once (make install).
+    mount --bind "$LAB_AGENT_BINARY" /usr/lib/ocf/resource.d/heartbeat/pgsql-swift
+fi
+
 corosync -f > /var/log/corosync/corosync.stdout 2>&1 &
 echo $! > /run/corosync.pid
 for _ in $(seq 1 50); do                      # bounded: 10 s
