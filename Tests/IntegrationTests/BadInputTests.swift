@@ -14,6 +14,13 @@ struct BadInputTests {
         var testDescription: String { name }
     }
 
+    /// rep_mode=sync inside a promotable clone, with a tmpdir of its own.
+    static let syncClone: [String: String?] = [
+        "OCF_RESKEY_rep_mode": "sync", "OCF_RESKEY_node_list": "pgn1 pgn2", "OCF_RESKEY_master_ip": "10.0.0.1",
+        "OCF_RESKEY_CRM_meta_promotable": "true", "OCF_RESKEY_CRM_meta_on_node": "pgn1",
+        "OCF_RESKEY_tmpdir": "/tmp/pgsql-swift-badinput-tmp",
+    ]
+
     static let cases: [Case] = [
         Case(name: "missing pg_ctl path", action: "start", change: ["OCF_RESKEY_pgctl": "/nonexistent/pg_ctl"], code: 5, reason: "pg_ctl"),
         Case(name: "pg_ctl name not in PATH", action: "start", change: ["OCF_RESKEY_pgctl": "no_such"], code: 5, reason: "pg_ctl"),
@@ -41,6 +48,12 @@ struct BadInputTests {
         Case(name: "stop with broken configuration, not running", action: "stop", change: ["OCF_RESKEY_pgctl": "/nonexistent"], code: 0, reason: nil),
         Case(name: "probe without binaries, not running", action: "monitor", change: ["OCF_RESKEY_pgctl": "/nonexistent", "OCF_RESKEY_CRM_meta_interval": "0"], code: 7, reason: nil),
         Case(name: "validate-all of a good configuration", action: "validate-all", change: [:], code: 0, reason: nil),
+        Case(name: "sync notify with a malformed node list", action: "notify", change: syncClone.merging(["OCF_RESKEY_CRM_meta_notify_type": "post", "OCF_RESKEY_CRM_meta_notify_operation": "start", "OCF_RESKEY_CRM_meta_notify_promoted_uname": "pgn1\u{7}"]) { $1 }, code: 2, reason: "Malformed node list"),
+        Case(name: "sync notify of an unknown operation", action: "notify", change: syncClone.merging(["OCF_RESKEY_CRM_meta_notify_type": "post", "OCF_RESKEY_CRM_meta_notify_operation": "migrate"]) { $1 }, code: 2, reason: "migrate"),
+        Case(name: "sync notify without notify variables", action: "notify", change: syncClone, code: 2, reason: "notify"),
+        Case(name: "node name that cannot be an application_name", action: "validate-all", change: syncClone.merging(["OCF_RESKEY_node_list": "pgn1 pg'n2"]) { $1 }, code: 6, reason: "application_name"),
+        Case(name: "slave mode with master_ip empty", action: "start", change: ["OCF_RESKEY_rep_mode": "slave", "OCF_RESKEY_master_ip": ""], code: 6, reason: "master_ip"),
+        Case(name: "sync in a clone without node_list", action: "start", change: syncClone.merging(["OCF_RESKEY_node_list": nil]) { $1 }, code: 6, reason: "node_list"),
         Case(name: "validate-all at level 10 sees the missing binary", action: "validate-all", change: ["OCF_CHECK_LEVEL": "10", "OCF_RESKEY_pgctl": "/nonexistent"], code: 5, reason: "pg_ctl"),
     ]
 

@@ -19,6 +19,7 @@ usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT
 
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -702,6 +703,9 @@ def bench_failover(runs):
         new = standbys[0]
         o, n = node_index(old), node_index(new)
         psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
+        # A random pause first: readiness is observed right after a primary monitor, so killing at
+        # once would always land at the same phase of the 3 s monitor cycle.
+        time.sleep(random.uniform(0, 3))
         kill_postmaster(o)
         t0 = time.monotonic()
         secs = wait_write_through_vip(n)
