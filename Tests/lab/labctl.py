@@ -441,23 +441,45 @@ def wait_write_through_vip(from_node, timeout=120):
 
 def rebuild_standby(i, primary):
     """pg_basebackup node i from the primary, remove PGSQL.lock, clean up the resource there."""
+    # Let the cluster finish what it does on that node (a refused start is followed by a stop, and
+    # agents touch files in PGDATA): the data directory is swapped only once it is quiet.
+    nx(i, ["crm_resource", "--wait", "--timeout=90s"], timeout=100)
     for _ in range(60):
         if not postmaster_running(i):
             break
         time.sleep(1)
     else:
         raise LabFailure(f"pgn{i}: PostgreSQL still running; cannot rebuild it")
-    new = "/var/lib/pgsql/data.rebuild"
-    for argv in (["rm", "-rf", new],
+    new, old = "/var/lib/pgsql/data.rebuild", "/var/lib/pgsql/data.old"
+    for argv in (["rm", "-rf", new, old],
                  ["runuser", "-u", "postgres", "--", f"{PGBIN}/pg_basebackup", "-h", node_ip(primary),
                   "-U", "postgres", "-D", new, "-X", "stream", "-c", "fast"],
-                 ["rm", "-rf", PGDATA], ["mv", new, PGDATA], ["rm", "-f", LOCK]):
+                 ["mv", PGDATA, old], ["mv", new, PGDATA], ["rm", "-f", LOCK]):
         r = nx(i, argv, timeout=120)
         if r.returncode != 0:
             raise LabFailure(f"pgn{i}: {' '.join(argv)} failed: {r.stderr.strip()}")
+    for _ in range(5):
+        if nx(i, ["rm", "-rf", old], timeout=60).returncode == 0:
+            break
+        time.sleep(1)
     r = nx(i, ["crm_resource", "--cleanup", "-r", RSC, "-N", node_name(i)], timeout=30)
     if r.returncode != 0:
         raise LabFailure(f"pgn{i}: crm_resource --cleanup failed: {r.stderr.strip()}")
+
+
+def attribute_changes(log, offset, name, node):
+    """New values of attribute `name` on `node` that attrd logged after `offset` in `log`."""
+    values = []
+    try:
+        with open(log, errors="replace") as f:
+            f.seek(offset)
+            for line in f:
+                m = re.search(rf"Setting {re.escape(name)}\[{re.escape(node)}\]: \S* -> (\S+)", line)
+                if m and (not values or values[-1] != m.group(1)):
+                    values.append(m.group(1))
+    except OSError:
+        pass
+    return values
 
 
 def set_node_standby(name, on):
@@ -557,6 +579,8 @@ def scenario_c():
     checkpoint("c-standby-stopped", state, {primary: "primary", standby: "standby"})
     expect_attributes(state, primary, "PRI", "LATEST", "1000")
     expect(state.data_status(standby) == "DISCONNECT", f"{standby}: {RSC}-data-status=DISCONNECT")
+    log = os.path.join(node_dir(p), "var/log/pacemaker/pacemaker.log")
+    offset = os.path.getsize(log) if os.path.exists(log) else 0
     set_node_standby(standby, False)
     seen = []
     t0 = time.monotonic()
@@ -568,7 +592,11 @@ def scenario_c():
         if s == "HS:sync" and st.data_status(standby) == "STREAMING|SYNC":
             break
         time.sleep(0.2)
-    print(f"  {standby} {RSC}-status sequence: {' -> '.join(str(x) for x in seen)}")
+    print(f"  {standby} {RSC}-status polled: {' -> '.join(str(x) for x in seen)}")
+    # The polls can miss a short-lived value; attrd logs every change, so read the sequence there.
+    changes = attribute_changes(log, offset, f"{RSC}-status", standby)
+    print(f"  {standby} {RSC}-status changes logged by attrd on {primary}: {' -> '.join(changes)}")
+    seen = changes or seen
     expect("HS:async" in seen and seen[-1] == "HS:sync" and seen.index("HS:async") < len(seen) - 1,
            f"{standby} went through HS:async before HS:sync")
     state, primary2, standbys2, _ = wait_ready(60)
