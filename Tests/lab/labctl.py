@@ -381,8 +381,26 @@ def normalized(table, labels):
     return out
 
 
+def settled(quiet=5.0, timeout=60):
+    """The cluster state once the attribute table and roles stopped changing for `quiet` seconds
+    (longer than both monitor intervals), so a checkpoint never catches an agent between two writes."""
+    t0 = time.monotonic()
+    last, since = None, time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        state = cluster()
+        key = json.dumps([state.table(), state.roles, state.vip_node], sort_keys=True)
+        if key != last:
+            last, since = key, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return state
+        time.sleep(0.5)
+    raise LabFailure(f"the cluster did not settle within {timeout} s; last state:\n{state.render()}")
+
+
 def checkpoint(name, state, labels):
-    """Print the table and record it (by role label) for the cross-agent comparison."""
+    """Wait until the cluster is quiet, print the table and record it (by role label) for the
+    cross-agent comparison. Returns the settled state."""
+    state = settled()
     print(f"  [{name}]")
     print(state.render())
     path = os.path.join(LAB_ROOT, f"checkpoints-{AGENT}.json")
@@ -395,6 +413,7 @@ def checkpoint(name, state, labels):
     with open(path + ".tmp", "w") as f:
         json.dump(data, f, indent=1, sort_keys=True)
     os.replace(path + ".tmp", path)
+    return state
 
 
 def expect(condition, message):
@@ -503,7 +522,7 @@ def scenario_a():
     """Cold start: PRI/LATEST/1000 and HS:sync/STREAMING|SYNC/100; a write is replicated."""
     state, primary, standbys, secs = wait_ready()
     print(f"  ready after {secs:.1f} s: primary {primary}, standbys {standbys}")
-    checkpoint("a-cold-start", state, {primary: "primary", **{s: f"standby{k}" for k, s in enumerate(standbys, 1)}})
+    state = checkpoint("a-cold-start", state, {primary: "primary", **{s: f"standby{k}" for k, s in enumerate(standbys, 1)}})
     expect_attributes(state, primary, "PRI", "LATEST", "1000")
     expect_attributes(state, standbys[0], "HS:sync", "STREAMING|SYNC", "100")
     p, s = node_index(primary), node_index(standbys[0])
@@ -534,7 +553,7 @@ def scenario_b():
     state, _, _ = wait_for(f"{new} PRI and {old} STOP/DISCONNECT/-INFINITY",
                            lambda st: st.status(new) == "PRI" and st.status(old) == "STOP"
                            and st.data_status(old) == "DISCONNECT" and st.score(old) == "-INFINITY", 60)
-    checkpoint("b-after-failover", state, {new: "new-primary", old: "old-primary"})
+    state = checkpoint("b-after-failover", state, {new: "new-primary", old: "old-primary"})
     expect_attributes(state, new, "PRI", "LATEST", "1000")
     expect_attributes(state, old, "STOP", "DISCONNECT", "-INFINITY")
     expect(state.vip_node == new, f"the VIP follows the new primary {new}")
@@ -554,7 +573,7 @@ def scenario_b():
     state, primary, standbys, secs = wait_ready()
     print(f"  rejoined {time.monotonic() - t1:.1f} s after the rebuild began ({time.monotonic() - t0:.1f} s after the kill)")
     expect(primary == new and standbys == [old], f"{old} rejoined as HS:sync of {new}")
-    checkpoint("b-rejoined", state, {new: "new-primary", old: "old-primary"})
+    state = checkpoint("b-rejoined", state, {new: "new-primary", old: "old-primary"})
 
 
 def scenario_c():
@@ -576,7 +595,7 @@ def scenario_c():
     r = psql(p, "insert into lab_t(v) values ('c-async')", timeout=5)
     expect(r.returncode == 0 and "canceling" not in r.stderr, f"{primary} commits a write with {standby} down")
     state = cluster()
-    checkpoint("c-standby-stopped", state, {primary: "primary", standby: "standby"})
+    state = checkpoint("c-standby-stopped", state, {primary: "primary", standby: "standby"})
     expect_attributes(state, primary, "PRI", "LATEST", "1000")
     expect(state.data_status(standby) == "DISCONNECT", f"{standby}: {RSC}-data-status=DISCONNECT")
     log = os.path.join(node_dir(p), "var/log/pacemaker/pacemaker.log")
@@ -602,7 +621,7 @@ def scenario_c():
     state, primary2, standbys2, _ = wait_ready(60)
     expect(primary2 == primary and psql_value(p, "show synchronous_standby_names").strip('"') == standby,
            f"{primary} lists {standby} in synchronous_standby_names again")
-    checkpoint("c-rejoined", state, {primary: "primary", standby: "standby"})
+    state = checkpoint("c-rejoined", state, {primary: "primary", standby: "standby"})
 
 
 def scenario_d():
@@ -611,7 +630,7 @@ def scenario_d():
         raise LabFailure("scenario d needs a 3-node lab (LAB_NODES=3)")
     state, old, standbys, _ = wait_ready()
     sync, other = standbys
-    checkpoint("d-ready", state, {old: "primary", sync: "sync-standby", other: "other-standby"})
+    state = checkpoint("d-ready", state, {old: "primary", sync: "sync-standby", other: "other-standby"})
     expect_attributes(state, old, "PRI", "LATEST", "1000")
     expect_attributes(state, sync, "HS:sync", "STREAMING|SYNC", "100")
     expect(state.status(other) in ("HS:potential", "HS:async") and state.score(other) == "-INFINITY",
@@ -639,11 +658,11 @@ def scenario_d():
     rows = psql_value(s, "select count(*) from pg_stat_replication where application_name = "
                          f"'{other}' and state = 'streaming'")
     expect(rows == "1", f"{sync}'s pg_stat_replication shows {other} streaming")
-    checkpoint("d-after-failover", state, {sync: "new-primary", other: "other-standby", old: "old-primary"})
+    state = checkpoint("d-after-failover", state, {sync: "new-primary", other: "other-standby", old: "old-primary"})
     rebuild_standby(o, s)
     state, primary, standbys, _ = wait_ready()
     expect(primary == sync and old in standbys, f"{old} rejoined as a standby of {sync}")
-    checkpoint("d-rejoined", state, {sync: "new-primary", other: "other-standby", old: "old-primary"})
+    state = checkpoint("d-rejoined", state, {sync: "new-primary", other: "other-standby", old: "old-primary"})
 
 
 def scenario_e():
@@ -655,7 +674,7 @@ def scenario_e():
     standby = standbys[0]
     p, s = node_index(primary), node_index(standby)
     slot_name = f"{slot}_{standby}".lower().replace("-", "_").replace(".", "_")
-    checkpoint("e-ready", state, {primary: "primary", standby: "standby"})
+    state = checkpoint("e-ready", state, {primary: "primary", standby: "standby"})
     slots = psql_value(p, "select slot_name || ':' || case when active then 't' else 'f' end from pg_replication_slots order by 1")
     expect(f"{slot_name}:t" in slots.split(), f"{primary} has the active slot {slot_name} (slots: {slots.split()})")
     psql_value(p, "create table if not exists lab_t(id bigserial primary key, v text)")
@@ -674,7 +693,7 @@ def scenario_e():
            f"WAL segment {segment} at the slot's restart_lsn is retained after 4 WAL switches and a checkpoint")
     expect(psql_value(p, "show wal_keep_size") in ("0", "0MB", "0kB"), "wal_keep_size is 0: the slot alone retains it")
     state = cluster()
-    checkpoint("e-standby-stopped", state, {primary: "primary", standby: "standby"})
+    state = checkpoint("e-standby-stopped", state, {primary: "primary", standby: "standby"})
     ident = nx(s, ["runuser", "-u", "postgres", "--", f"{PGBIN}/pg_controldata", PGDATA]).stdout
     set_node_standby(standby, False)
     state, primary2, standbys2, secs = wait_ready(120)
@@ -686,7 +705,7 @@ def scenario_e():
                     nx(s, ["runuser", "-u", "postgres", "--", f"{PGBIN}/pg_controldata", PGDATA]).stdout or "")
     expect(same and now and same.group(1) == now.group(1) and nx(s, ["test", "-f", f"{PGDATA}/backup_label.old"]).returncode != 0,
            f"{standby} kept its data directory (no basebackup)")
-    checkpoint("e-rejoined", state, {primary: "primary", standby: "standby"})
+    state = checkpoint("e-rejoined", state, {primary: "primary", standby: "standby"})
 
 
 def failover_once():
