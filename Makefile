@@ -43,10 +43,10 @@ unit-test:
 
 integration-test:
 	swift build --build-tests $(SWIFT_FLAGS)
-	swift test --filter IntegrationTests
+	swift test --no-parallel --filter IntegrationTests
 
 check-installed:
-	PGSQL_SWIFT_AGENT=$(AGENT) swift test --filter IntegrationTests
+	PGSQL_SWIFT_AGENT=$(AGENT) swift test --no-parallel --filter IntegrationTests
 	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --dtdvalid /usr/share/resource-agents/ra-api-1.dtd -
 	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --relaxng Tests/AgentTests/Fixtures/ra-api-1.1.rng -
 	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
