@@ -29,12 +29,11 @@ struct ReplicationStopAction {
         if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
             r.logger.info("Stopping PostgreSQL on demote.")
             try stopServer(escalateAfter: r.p.stopEscalate)
-            // Pacemaker's notify lists (also passed to the demote itself when notify=true).
-            let unpromoted = r.context.environment["OCF_RESKEY_CRM_meta_notify_unpromoted_uname"]
-                ?? r.context.environment["OCF_RESKEY_CRM_meta_notify_slave_uname"]
-            let stopping = r.context.environment["OCF_RESKEY_CRM_meta_notify_stop_uname"]
+            // Pacemaker's notify lists (also passed to the demote itself when notify=true); a
+            // malformed list counts as unknown, and the lock stays.
+            let env = r.context.environment
             if LockFileRule.removeOnDemote(
-                unpromoted: unpromoted.flatMap(NodeName.list), stopping: stopping.flatMap(NodeName.list))
+                unpromoted: try? NotifyEvent.list(.unpromoted, in: env), stopping: try? NotifyEvent.list(.stop, in: env))
             {
                 r.logger.info("Removing \(r.lockPath).")
                 do { try OwnedFile.remove(r.lockPath) } catch { throw r.fileFailure(error) }

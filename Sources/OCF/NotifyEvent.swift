@@ -53,13 +53,23 @@ public struct NotifyEvent: Equatable, Sendable {
         }
         var nodes: [Role: [NodeName]] = [:]
         for role in Role.allCases {
-            let key = prefix + role.rawValue + "_uname"
-            guard let text = env[key] ?? role.legacyName.flatMap({ env[prefix + $0 + "_uname"] }) else { continue }
-            guard let names = NodeName.list(text) else {
-                throw ActionFailure(.invalidArgument, "Malformed node list in \(key): '\(text)'")
-            }
-            nodes[role] = names
+            if let names = try list(role, in: env) { nodes[role] = names }
         }
         return NotifyEvent(kind: kind, operation: operation, nodes: nodes)
+    }
+
+    /// One node list (`OCF_RESKEY_CRM_meta_notify_<role>_uname`, or its legacy name). Pacemaker passes
+    /// the lists to the promote/demote actions themselves too when the clone has `notify=true`.
+    ///
+    /// - Returns: `nil` when the variable is absent.
+    /// - Throws: ``ActionFailure`` (invalid argument) when it is not a list of node names.
+    public static func list(_ role: Role, in env: [String: String]) throws(ActionFailure) -> [NodeName]? {
+        let prefix = "OCF_RESKEY_CRM_meta_notify_"
+        let key = prefix + role.rawValue + "_uname"
+        guard let text = env[key] ?? role.legacyName.flatMap({ env[prefix + $0 + "_uname"] }) else { return nil }
+        guard let names = NodeName.list(text) else {
+            throw ActionFailure(.invalidArgument, "Malformed node list in \(key): '\(text)'")
+        }
+        return names
     }
 }

@@ -59,8 +59,6 @@ public enum MasterRight {
     public struct Decision: Hashable, Sendable {
         public var verdict: Verdict
         public var notes: NoteAction
-        /// Whether this node's own xlog location attribute must be published first.
-        public var publishLocation: Bool
     }
 
     public static func acceptable(_ status: DataStatus?, mode: ReplicationMode) -> Bool {
@@ -73,21 +71,21 @@ public enum MasterRight {
 
     public static func decide(_ input: Input) -> Decision {
         guard acceptable(input.dataStatus, mode: input.mode) else {
-            return Decision(verdict: .outOfDate(input.dataStatus ?? .disconnect), notes: .none, publishLocation: false)
+            return Decision(verdict: .outOfDate(input.dataStatus ?? .disconnect), notes: .none)
         }
         let snapshot = input.locations.map { "\($0.node) \($0.location)" }.joined(separator: "\n")
         let next = input.lastNoteIndex + 1
         guard (input.lastNote ?? "") == snapshot else {
-            return Decision(verdict: .collecting, notes: .reset(content: snapshot), publishLocation: true)
+            return Decision(verdict: .collecting, notes: .reset(content: snapshot))
         }
         guard next >= input.checkCount else {
-            return Decision(verdict: .collecting, notes: .write(index: next, content: snapshot), publishLocation: true)
+            return Decision(verdict: .collecting, notes: .write(index: next, content: snapshot))
         }
         let newest = input.locations.map(\.location).max() ?? ""
         if newest == input.myLocation.attribute {
-            return Decision(verdict: .haveRight, notes: .write(index: next, content: snapshot), publishLocation: true)
+            return Decision(verdict: .haveRight, notes: .write(index: next, content: snapshot))
         }
-        return Decision(verdict: .notNewest(newest: newest), notes: .reset(content: snapshot), publishLocation: true)
+        return Decision(verdict: .notNewest(newest: newest), notes: .reset(content: snapshot))
     }
 
     /// Pre-promote with ≥ 3 nodes in sync mode: a node whose master baseline is newer than the node
