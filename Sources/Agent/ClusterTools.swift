@@ -50,23 +50,24 @@ struct ClusterTools {
         return try ClusterStatus.parse(result.standardOutput, resource: context.ocf.resourceName)
     }
 
-    /// Carries out attribute writes in order; each is retried while the deadline allows.
-    func apply(_ writes: [AttributeWrite]) throws(ActionFailure) {
+    /// Carries out attribute writes in order; each is retried while the deadline allows, or – with
+    /// `retrying: false` – tried once.
+    func apply(_ writes: [AttributeWrite], retrying: Bool = true) throws(ActionFailure) {
         for write in writes {
             var arguments = ["-l", write.lifetime.rawValue, "-N", write.node.rawValue, "-n", write.name]
             if let value = write.value { arguments += ["-v", value] } else { arguments += ["-D"] }
             context.logger.info("Changing \(write)")
-            try attempt("crm_attribute", arguments)
+            try attempt("crm_attribute", arguments, retrying: retrying)
         }
     }
 
     /// This node's promotion score.
-    func setPromotionScore(_ score: PromotionScore, me: NodeName) throws(ActionFailure) {
+    func setPromotionScore(_ score: PromotionScore, me: NodeName, retrying: Bool = true) throws(ActionFailure) {
         let arguments = hasPromotionOption
             ? ["--promotion=\(context.ocf.resourceName)", "-v", score.rawValue]
             : ["-N", me.rawValue, "-n", "master-\(context.ocf.resourceName)", "-l", "reboot", "-v", score.rawValue]
         context.logger.info("Changing \(context.ocf.resourceName) promotion score on \(me) to \(score.rawValue)")
-        try attempt("crm_attribute", arguments)
+        try attempt("crm_attribute", arguments, retrying: retrying)
     }
 
     /// `crm_resource --ban` of this resource from this node (pre-promote refusal, as the shell agent).
@@ -79,7 +80,7 @@ struct ClusterTools {
         try attempt("attrd_updater", ["-n", name] + (value.map { ["-U", $0] } ?? ["-D"]))
     }
 
-    private func attempt(_ name: String, _ arguments: [String]) throws(ActionFailure) {
+    private func attempt(_ name: String, _ arguments: [String], retrying: Bool = true) throws(ActionFailure) {
         let limit = Duration.seconds(max(1, context.parameters.crmAttributeTimeout))
         var last = ""
         while true {
@@ -90,7 +91,7 @@ struct ClusterTools {
             } catch {
                 last = error.reason
             }
-            guard context.deadline.remaining > .seconds(1) else { break }
+            guard retrying, context.deadline.remaining > .seconds(1) else { break }
             context.logger.warning("\(name) \(arguments.joined(separator: " ")) failed (\(last)); retrying")
             context.deadline.sleep(.milliseconds(500))
         }

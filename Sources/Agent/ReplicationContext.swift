@@ -16,6 +16,12 @@ final class ReplicationContext {
     let tools: ClusterTools
     private var connection: Connection?
     private var clusterView: ClusterStatus?
+    private var clusterFailure: ActionFailure?
+    /// Stop and demote must stop PostgreSQL whatever the attribute daemons do: in this mode each
+    /// attribute write is tried once (bounded by crm_attr_timeout), a failure is logged, not thrown,
+    /// and after one failure the remaining writes of the action are skipped.
+    var bestEffortAttributes = false
+    private var attributesFailed = false
 
     init(context: AgentContext) throws(ActionFailure) {
         self.context = context
@@ -169,11 +175,18 @@ final class ReplicationContext {
 
     // MARK: cluster
 
+    /// The cluster view, read once per action; a failure is remembered too (not retried).
     func cluster() throws(ActionFailure) -> ClusterStatus {
         if let clusterView { return clusterView }
-        let view = try tools.status()
-        clusterView = view
-        return view
+        if let clusterFailure { throw clusterFailure }
+        do {
+            let view = try tools.status()
+            clusterView = view
+            return view
+        } catch {
+            clusterFailure = error
+            throw error
+        }
     }
 
     /// The cluster view, or – when crm_mon cannot answer – a view that knows only this node, so that
@@ -193,7 +206,7 @@ final class ReplicationContext {
     func apply(_ writes: [AttributeWrite?]) throws(ActionFailure) {
         let list = writes.compactMap { $0 }
         guard !list.isEmpty else { return }
-        try tools.apply(list)
+        try attributeCall { () throws(ActionFailure) in try tools.apply(list, retrying: !bestEffortAttributes) }
         guard clusterView != nil else { return }
         for w in list { clusterView!.nodes[w.node]?.values[w.name] = w.value }
     }
@@ -214,8 +227,19 @@ final class ReplicationContext {
     func setOwnScore(_ score: PromotionScore) throws(ActionFailure) {
         let view = clusterOrSelf()
         guard view.attribute(me, names.promotionScore) != score.rawValue else { return }
-        try tools.setPromotionScore(score, me: me)
+        try attributeCall { () throws(ActionFailure) in
+            try tools.setPromotionScore(score, me: me, retrying: !bestEffortAttributes)
+        }
         if clusterView != nil { clusterView!.nodes[me]?.values[names.promotionScore] = score.rawValue }
+    }
+
+    private func attributeCall(_ body: () throws(ActionFailure) -> Void) throws(ActionFailure) {
+        guard bestEffortAttributes else { return try body() }
+        guard !attributesFailed else { return }
+        do { try body() } catch {
+            attributesFailed = true
+            logger.warning("\(error.reason); leaving this action's other attributes unchanged")
+        }
     }
 
     private static func localNodeName(_ context: AgentContext) -> NodeName? {

@@ -15,20 +15,22 @@ struct ReplicationMonitorAction {
         let context = r.context
         guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
             context.logger.info("PostgreSQL is down")
-            if r.p.checkWALReceiver { try? receiverStatus(nil) }
+            if r.p.checkWALReceiver { try? receiverStatus(nil, nil) }
             return .notRunning
         }
         let inRecovery: Bool
         do { inRecovery = try r.isInRecovery() } catch {
             throw ActionFailure(.genericError, "Can't get PostgreSQL recovery status: \(error.reason)")
         }
-        if r.p.checkWALReceiver { try receiverStatus(inRecovery) }
+        // The WAL receiver's state (PostgreSQL ≥ 9.6; nil before, or when the query fails).
+        let receiver = inRecovery ? (try? r.value("select status from pg_stat_wal_receiver")) ?? nil : nil
+        if r.p.checkWALReceiver { try receiverStatus(inRecovery, receiver) }
         if inRecovery {
             if context.isProbe {
                 try r.setOwnScore(.cannotPromote)
                 return .success
             }
-            try standby()
+            try standby(streaming: receiver == "streaming")
             return .success
         }
         if r.p.monitorSQL != AgentParameters.defaultMonitorSQL {
@@ -45,7 +47,16 @@ struct ReplicationMonitorAction {
 
     /// A standby: with no promoted instance anywhere, it is alone and may claim the master right;
     /// with one, a DISCONNECTed standby says it is alone.
-    private func standby() throws(ActionFailure) {
+    ///
+    /// A standby whose WAL receiver is streaming has a primary, and that primary's monitor sets this
+    /// node's status and data status from `pg_stat_replication`: nothing to decide here, so no cluster
+    /// query (the shell agent runs crm_mon on every standby monitor). Only a standby that is not
+    /// streaming asks the cluster whether a promoted instance exists.
+    private func standby(streaming: Bool) throws(ActionFailure) {
+        if streaming {
+            r.logger.debug("Streaming from the primary")
+            return
+        }
         let view = try r.cluster()
         if view.promotedNodes.isEmpty {
             r.logger.info("Master does not exist.")
@@ -115,14 +126,13 @@ struct ReplicationMonitorAction {
     }
 
     /// `<rsc>-receiver-status` (check_wal_receiver): from `pg_stat_wal_receiver`, not `ps`.
-    private func receiverStatus(_ inRecovery: Bool?) throws(ActionFailure) {
+    private func receiverStatus(_ inRecovery: Bool?, _ receiver: String?) throws(ActionFailure) {
         let value: String
         switch inRecovery {
         case nil: value = "ERROR"
         case false?: value = "normal (master)"
         case true?:
-            let status = try? r.value("select status from pg_stat_wal_receiver")
-            value = status == "streaming" ? "normal" : "ERROR"
+            value = receiver == "streaming" ? "normal" : "ERROR"
             if value == "ERROR" { r.logger.warning("PostgreSQL's WAL receiver is not streaming") }
         }
         guard r.clusterOrSelf().attribute(r.me, r.names.receiverStatus) != value else { return }

@@ -5,27 +5,33 @@ import Replication
 
 /// `stop` in rep_mode sync/async, and `demote` (which stops PostgreSQL, as the shell agent's does:
 /// recovery procedures rely on it).
+///
+/// Both stop PostgreSQL first and write the attributes afterwards, best effort: a hung or failing
+/// attribute daemon costs at most one `crm_attr_timeout` and a warning, never a failed stop (which
+/// Pacemaker answers with fencing). The end state of the attributes is the shell agent's.
 struct ReplicationStopAction {
     let r: ReplicationContext
 
     func stop() throws(ActionFailure) -> OCFExitCode {
+        let wasRunning: Bool
+        if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
+            wasRunning = true
+            try stopServer(escalateAfter: r.p.stopEscalateInSlave)
+        } else {
+            wasRunning = false
+            r.logger.info("PostgreSQL is already stopped.")
+        }
+        r.bestEffortAttributes = true
         try r.setOwnScore(.cannotPromote)
         try r.setOwn(r.names.xlogLocation, nil)
-        guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
-            r.logger.info("PostgreSQL is already stopped.")
-            try r.setStatus(.stopped)
-            return .success
-        }
-        try stopServer(escalateAfter: r.p.stopEscalateInSlave)
         try r.setStatus(.stopped)
+        guard wasRunning else { return .success }
         try r.setAsyncModeAll()
         try r.setOwn(r.names.masterBaseline, nil)
         return .success
     }
 
     func demote() throws(ActionFailure) -> OCFExitCode {
-        try r.setOwnScore(.cannotPromote)
-        try r.setOwn(r.names.masterBaseline, nil)
         if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
             r.logger.info("Stopping PostgreSQL on demote.")
             try stopServer(escalateAfter: r.p.stopEscalate)
@@ -41,6 +47,9 @@ struct ReplicationStopAction {
         } else {
             r.logger.info("PostgreSQL is already stopped on demote.")
         }
+        r.bestEffortAttributes = true
+        try r.setOwnScore(.cannotPromote)
+        try r.setOwn(r.names.masterBaseline, nil)
         try r.setStatus(.stopped)
         return .success
     }
@@ -50,6 +59,7 @@ struct ReplicationStopAction {
         do {
             _ = try StopAction(context: r.context).run(escalateAfter: seconds)
         } catch {
+            r.bestEffortAttributes = true
             try? r.setStatus(.unknown)
             throw error
         }

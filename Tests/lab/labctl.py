@@ -10,7 +10,7 @@ usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT
        labctl.py wait-online [seconds]     wait until every node is online
        labctl.py wait-ready [seconds]      wait for PRI + HS:sync (+ HS:potential|HS:async with 3 nodes)
        labctl.py table                     print the crm_mon -A attribute table
-       labctl.py scenario a|b|c|d|e ...    run end-to-end scenarios on the running lab
+       labctl.py scenario a|b|c|d|e|f ...  run end-to-end scenarios on the running lab
        labctl.py failover                  kill -9 the primary's postmaster, wait for the takeover
        labctl.py bench failover|coldstart|actions [runs]
        labctl.py compare <agent> <agent>   ratios of two agents' saved benchmark results
@@ -447,15 +447,36 @@ def postmaster_running(i):
     return r.returncode == 0 and pid.isdigit() and nx(i, ["kill", "-0", pid]).returncode == 0
 
 
+# A client inside a node that retries the way a well-behaved application would: a TCP connect to the
+# VIP with a 0.2 s timeout every 50 ms (psql alone cannot do that: libpq's connect_timeout is at least
+# 2 s, which quantised the figures), and once the port answers, the INSERT through psql.
+VIP_CLIENT = r"""
+import socket, subprocess, sys, time
+vip, psql, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
+t0 = time.monotonic()
+while time.monotonic() - t0 < limit:
+    try:
+        socket.create_connection((vip, 5432), timeout=0.2).close()
+    except OSError:
+        time.sleep(0.05)
+        continue
+    r = subprocess.run(["runuser", "-u", "postgres", "--", "env", "PGCONNECT_TIMEOUT=2", psql, "-X", "-q",
+                        "-v", "ON_ERROR_STOP=1", "-h", vip, "-c", "insert into lab_t(v) values ('through-vip')"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+    if r.returncode == 0:
+        sys.exit(0)
+    time.sleep(0.05)
+sys.exit(1)
+"""
+
+
 def wait_write_through_vip(from_node, timeout=120):
-    """Poll (0.2 s) until an INSERT through the VIP commits; returns seconds waited."""
+    """Returns the seconds until an INSERT through the VIP, tried from inside from_node, commits."""
     t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        r = psql(from_node, "insert into lab_t(v) values ('through-vip')", host=LAB_VIP, timeout=3)
-        if r.returncode == 0:
-            return time.monotonic() - t0
-        time.sleep(0.2)
-    raise LabFailure(f"no write through the VIP {LAB_VIP} within {timeout} s")
+    r = nx(from_node, ["python3", "-c", VIP_CLIENT, LAB_VIP, f"{PGBIN}/psql", str(timeout)], timeout=timeout + 15)
+    if r.returncode != 0:
+        raise LabFailure(f"no write through the VIP {LAB_VIP} within {timeout} s (rc {r.returncode})")
+    return time.monotonic() - t0
 
 
 def rebuild_standby(i, primary):
@@ -714,6 +735,129 @@ def scenario_e():
     state = checkpoint("e-rejoined", state, {primary: "primary", standby: "standby"})
 
 
+# Runs inside a node: the agent with a captured environment (timeout and interval overridden), prints
+# {"rc", "seconds", "reason"} where reason is the last ocf-exit-reason line of its stderr.
+RUN_AGENT = r"""
+import json, subprocess, sys, time
+envf, agent, action, timeout_ms = sys.argv[1:5]
+env = dict(line.split("=", 1) for line in open(envf).read().splitlines() if "=" in line)
+env["OCF_RESKEY_CRM_meta_timeout"] = timeout_ms
+env["OCF_RESKEY_CRM_meta_interval"] = "0" if action != "monitor" else env.get("OCF_RESKEY_CRM_meta_interval", "0")
+t0 = time.monotonic()
+r = subprocess.run([agent, action], env=env, capture_output=True, text=True, timeout=int(timeout_ms) / 1000 + 30)
+reasons = [l.split("ocf-exit-reason:", 1)[1] for l in r.stderr.splitlines() if "ocf-exit-reason:" in l]
+print(json.dumps({"rc": r.returncode, "seconds": time.monotonic() - t0, "reason": reasons[-1] if reasons else ""}))
+"""
+
+
+def run_agent_by_hand(node, envf, action, timeout_ms):
+    r = nx(node_index(node), ["python3", "-c", RUN_AGENT, envf, agent_path(), action, str(timeout_ms)],
+           timeout=timeout_ms / 1000 + 40)
+    if r.returncode != 0:
+        raise LabFailure(f"{node}: running {AGENT} {action} by hand failed: {r.stderr.strip()}")
+    out = json.loads(r.stdout)
+    print(f"  {node}: {action} (timeout {timeout_ms} ms) -> rc {out['rc']} after {out['seconds']:.2f} s;"
+          f" reason: {out['reason'] or '-'}")
+    return out
+
+
+def signal_process(node, name, sig):
+    """SIGSTOP/SIGCONT a pacemaker daemon (by name) or PostgreSQL's postmaster ("postmaster") in node."""
+    i = node_index(node)
+    if name == "postmaster":
+        r = nx(i, ["head", "-1", f"{PGDATA}/postmaster.pid"])
+    else:
+        r = nx(i, ["pgrep", "-x", name])
+    pids = r.stdout.split()
+    if r.returncode != 0 or not pids or not all(p.isdigit() for p in pids):
+        raise LabFailure(f"{node}: no {name} process ({r.stderr.strip()})")
+    nx(i, ["kill", f"-{sig}", *pids])
+
+
+def set_maintenance(on):
+    i = alive_node()
+    argv = ["crm_attribute", "-t", "crm_config", "-n", "maintenance-mode"] + (["-v", "true"] if on else ["-D"])
+    r = nx(i, argv, timeout=30)
+    if r.returncode != 0:
+        raise LabFailure(f"maintenance-mode={on} failed: {r.stderr.strip()}")
+    if on:
+        def unmanaged(_):
+            x = nx(i, ["crm_mon", "-1", "--output-as=xml"], timeout=15).stdout
+            return 'managed="true"' not in x and 'managed="false"' in x
+        wait_for("every resource unmanaged", unmanaged, 30)
+        time.sleep(2)  # the recurring monitors are cancelled with the transition
+
+
+def expect_bounded(out, timeout_ms, rc, words):
+    expect(out["rc"] == rc, f"exit code {rc} (got {out['rc']})")
+    expect(out["seconds"] < timeout_ms / 1000, f"ended within its {timeout_ms} ms timeout ({out['seconds']:.2f} s)")
+    if words:
+        expect(words in out["reason"], f"the exit reason names {words!r} ({out['reason']!r})")
+
+
+def scenario_f():
+    """Faults (pgsql-swift only; maintenance mode, the agent run by hand with execd's environment):
+    PostgreSQL SIGSTOPped on the standby and on the primary, the attribute daemon SIGSTOPped under
+    a primary monitor and under a standby stop: each action ends within its timeout, with an exit
+    reason; the stop still stops PostgreSQL; the cluster comes back to PRI + HS:sync afterwards."""
+    _, primary, standbys, _ = wait_ready()
+    standby = standbys[0]
+    failures_before = len(cluster().failures)
+    envs = {primary: capture_monitor_env(primary, "primary"), standby: capture_monitor_env(standby, "standby")}
+    set_maintenance(True)
+    timeout_ms = 8000
+    try:
+        for node in (standby, primary):
+            signal_process(node, "postmaster", "STOP")
+            try:
+                out = run_agent_by_hand(node, envs[node], "monitor", timeout_ms)
+            finally:
+                signal_process(node, "postmaster", "CONT")
+            expect_bounded(out, timeout_ms, 1, "PostgreSQL")
+            print(f"ok: monitor on {node} with PostgreSQL stopped by SIGSTOP: rc 1 within its timeout")
+
+        # The primary's monitor must write pgsql-status PRI again, through a hung attrd.
+        p = node_index(primary)
+        r = nx(p, ["crm_attribute", "-l", "reboot", "-N", primary, "-n", f"{RSC}-status", "-D"], timeout=30)
+        expect(r.returncode == 0, f"{RSC}-status of {primary} deleted ({r.stderr.strip() or 'rc 0'})")
+        wait_for(f"{RSC}-status of {primary} gone", lambda st: st.status(primary) is None, 30)
+        signal_process(primary, "pacemaker-attrd", "STOP")
+        try:
+            out = run_agent_by_hand(primary, envs[primary], "monitor", timeout_ms)
+        finally:
+            signal_process(primary, "pacemaker-attrd", "CONT")
+        expect_bounded(out, timeout_ms, 1, "crm_attribute")
+        print(f"ok: primary monitor with pacemaker-attrd stopped: rc 1 within its timeout, reason names crm_attribute")
+        out = run_agent_by_hand(primary, envs[primary], "monitor", timeout_ms)
+        expect(out["rc"] == 8, f"after SIGCONT the primary monitor returns 8 (got {out['rc']})")
+        wait_for(f"{primary} PRI again", lambda st: st.status(primary) == "PRI", 30)
+
+        s = node_index(standby)
+        signal_process(standby, "pacemaker-attrd", "STOP")
+        try:
+            out = run_agent_by_hand(standby, envs[standby], "stop", 30000)
+        finally:
+            signal_process(standby, "pacemaker-attrd", "CONT")
+        expect_bounded(out, 30000, 0, "")
+        expect(not postmaster_running(s), f"PostgreSQL is stopped on {standby}")
+        print(f"ok: stop on {standby} with pacemaker-attrd stopped: PostgreSQL stopped, rc 0 within its timeout")
+        out = run_agent_by_hand(standby, envs[standby], "start", 60000)
+        expect(out["rc"] == 0, f"start on {standby} by hand returns 0 (got {out['rc']}: {out['reason']})")
+    finally:
+        for node in (primary, standby):
+            for name in ("postmaster", "pacemaker-attrd"):
+                try:
+                    signal_process(node, name, "CONT")
+                except LabFailure:
+                    pass
+        set_maintenance(False)
+    wait_ready()
+    time.sleep(8)  # two monitor intervals: a monitor failing after maintenance mode would show now
+    failures = cluster().failures
+    expect(len(failures) == failures_before, f"no new failed action after maintenance mode ({failures})")
+    print("ok: out of maintenance mode the cluster is PRI + HS:sync again, no failed action")
+
+
 def failover_once():
     """The demo's failover: kill -9 the primary's postmaster, wait for the standby to take over."""
     _, old, standbys, _ = wait_ready()
@@ -727,7 +871,7 @@ def failover_once():
     wait_for(f"{new} PRI and {old} STOP", lambda st: st.status(new) == "PRI" and st.status(old) == "STOP", 60)
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e}
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f}
 
 
 # ---------------------------------------------------------------- benchmarks
@@ -818,30 +962,47 @@ done
 exit 1
 """
 
+# Runs inside the node: the agent with exactly the captured environment, its CPU from wait4()'s
+# rusage (microsecond resolution; /usr/bin/time prints 10 ms), then again under strace for execs.
 MEASURE = r"""
-envf=$1 agent=$2 action=$3 out=$4
-mapfile -t E < "$envf"
-/usr/bin/time -f '%x %e %U %S' -o "$out.time" env -i "${E[@]}" "$agent" "$action" > /dev/null 2>&1
-strace -f -qq -e trace=execve -o "$out.strace" env -i "${E[@]}" "$agent" "$action" > /dev/null 2>&1
-execs=$(grep -c 'execve(.*= 0$' "$out.strace")
-echo "$(tail -1 "$out.time") $execs"
+import os, subprocess, sys, time
+envf, agent, action, out = sys.argv[1:5]
+env = dict(line.split("=", 1) for line in open(envf).read().splitlines() if "=" in line)
+t0 = time.monotonic()
+pid = os.posix_spawn(agent, [agent, action], env, file_actions=[
+    (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0), (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)])
+_, status, usage = os.wait4(pid, 0)
+wall = time.monotonic() - t0
+subprocess.run(["strace", "-f", "-qq", "-e", "trace=execve", "-o", out + ".strace", agent, action],
+               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+execs = sum(1 for line in open(out + ".strace") if "execve(" in line and line.rstrip().endswith("= 0"))
+print(os.waitstatus_to_exitcode(status), f"{wall:.4f}", f"{usage.ru_utime:.4f}", f"{usage.ru_stime:.4f}", execs)
 """
+
+
+def agent_path():
+    return f"/usr/lib/ocf/resource.d/heartbeat/{AGENT}"
+
+
+def capture_monitor_env(node, role):
+    """The environment pacemaker-execd gives a recurring monitor of the agent on node (a file in node)."""
+    envf = os.path.join(LAB_ROOT, f"env-{AGENT}-{role}-monitor.env")
+    r = nx(node_index(node), ["bash", "-c", CAPTURE_ENV, "_", agent_path(), envf], timeout=40)
+    if r.returncode != 0:
+        raise LabFailure(f"{node}: could not capture a live {AGENT} monitor's environment")
+    return envf
 
 
 def bench_actions(runs):
     """Per-monitor cost on the primary and a standby with the environment pacemaker-execd passes."""
     _, primary, standbys, _ = wait_ready()
-    agent_path = f"/usr/lib/ocf/resource.d/heartbeat/{AGENT}"
     results = {}
     for role, node in (("primary", primary), ("standby", standbys[0])):
         i = node_index(node)
-        envf = os.path.join(LAB_ROOT, f"env-{AGENT}-{role}-monitor.env")
-        r = nx(i, ["bash", "-c", CAPTURE_ENV, "_", agent_path, envf], timeout=40)
-        if r.returncode != 0:
-            raise LabFailure(f"{node}: could not capture a live {AGENT} monitor's environment")
+        envf = capture_monitor_env(node, role)
         walls, cpus, execs, rcs = [], [], [], []
         for _ in range(runs):
-            r = nx(i, ["bash", "-c", MEASURE, "_", envf, agent_path, "monitor", f"/tmp/measure-{AGENT}"], timeout=60)
+            r = nx(i, ["python3", "-c", MEASURE, envf, agent_path(), "monitor", f"/tmp/measure-{AGENT}"], timeout=60)
             fields = r.stdout.split()
             if r.returncode != 0 or len(fields) != 5:
                 raise LabFailure(f"{node}: measuring monitor failed: {r.stdout} {r.stderr}")
@@ -849,7 +1010,7 @@ def bench_actions(runs):
             rcs.append(int(rc))
             walls.append(float(wall))
             cpus.append(float(user) + float(system))
-            execs.append(int(ex) - 2)  # minus env and the agent itself
+            execs.append(int(ex) - 1)  # minus the agent itself
         results[role] = {"wall": walls, "cpu": cpus, "execs": execs, "rcs": rcs}
         print(f"monitor on the {role} ({AGENT}, {node}, n={runs}, rc {sorted(set(rcs))}): "
               f"wall {stats(walls)} s, CPU {stats(cpus)} s, child execs {stats(execs)}")
@@ -938,7 +1099,7 @@ def main(argv):
         elif cmd == "scenario":
             for name in args:
                 if name not in SCENARIOS:
-                    raise LabFailure(f"unknown scenario {name!r} (a b c d e)")
+                    raise LabFailure(f"unknown scenario {name!r} ({' '.join(SCENARIOS)})")
                 print(f"== scenario {name} ({AGENT}): {SCENARIOS[name].__doc__}")
                 t0 = time.monotonic()
                 SCENARIOS[name]()
