@@ -31,6 +31,10 @@ public struct MonitorAction {
                 try DatabaseHealth(context: context).check(until: context.deadline)
                 return .success
             } catch {
+                guard case .running = ServerProcess.state(dataDirectory: context.parameters.pgdata) else {
+                    context.logger.info("PostgreSQL went down during the monitor (\(error.message))")
+                    return .notRunning
+                }
                 throw ActionFailure(
                     .genericError,
                     "PostgreSQL \(context.parameters.pgdb) isn't answering monitor_sql: \(error.message)")

@@ -1,5 +1,6 @@
 import Exec
 import OCF
+import Postgres
 import Replication
 
 /// The primary's control of its standbys (monitor, post-start, post-stop): attributes, scores and,
@@ -30,6 +31,12 @@ struct PrimaryControl {
         let rows: [ReplicationRow]
         do { rows = try r.replicationRows() } catch {
             throw ActionFailure(.genericError, "Can't get PostgreSQL replication status: \(error.reason)")
+        }
+        // A killed postmaster's walsenders exit at once while this session's backend lives on: rows
+        // read after the postmaster died show every standby gone, and acting on them would mark the
+        // standby that must take over DISCONNECT / -INFINITY. Rows read while it was alive are real.
+        guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
+            throw ActionFailure(.genericError, "PostgreSQL went down while its standbys were looked at")
         }
         let decision = StandbyControl.decide(
             StandbyControl.Input(

@@ -12,6 +12,18 @@ struct ReplicationMonitorAction {
     let r: ReplicationContext
 
     func run() throws(ActionFailure) -> OCFExitCode {
+        do { return try check() } catch {
+            // A postmaster that died during the monitor (kill -9, OOM killer) is "not running",
+            // not a generic error.
+            guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
+                r.logger.info("PostgreSQL went down during the monitor (\(error.reason))")
+                return .notRunning
+            }
+            throw error
+        }
+    }
+
+    private func check() throws(ActionFailure) -> OCFExitCode {
         let context = r.context
         guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
             context.logger.info("PostgreSQL is down")

@@ -18,7 +18,7 @@ public enum ServerProcess {
     public static func state(dataDirectory: String) -> State {
         guard let contents = TextFile.read(dataDirectory + "/postmaster.pid") else { return .notRunning }
         guard let pidFile = PostmasterPidFile(contents: contents) else { return .stalePidFile }
-        guard kill(pidFile.pid, 0) == 0 || errno == EPERM else { return .stalePidFile }
+        guard isAlive(pidFile.pid) else { return .stalePidFile }
         if let cwd = workingDirectory(of: pidFile.pid), let data = realPath(dataDirectory), cwd != data {
             return .stalePidFile
         }
@@ -26,8 +26,17 @@ public enum ServerProcess {
     }
 
     /// Whether the given pid is still alive.
+    /// A killed postmaster stays a zombie until its parent reaps it: `kill -0` still succeeds then,
+    /// so the process state in `/proc/<pid>/stat` is checked too.
     public static func isAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        return !isZombie(pid)
+    }
+
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = TextFile.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].first { $0 != " " }
+        return state == "Z" || state == "X"
     }
 
     static func workingDirectory(of pid: Int32) -> String? {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# End-to-end scenarios a–e in real Pacemaker clusters, for one agent:
+# End-to-end scenarios a–g in real Pacemaker clusters, for one agent:
 #   a, b, c  on a 2-node lab (rep_mode=sync)
 #   d        on a 3-node lab (rep_mode=sync)
 #   e        on a 2-node lab with replication_slot_name set and wal_keep_size = 0
 #   f        (pgsql-swift only) faults: SIGSTOPped PostgreSQL and attrd, on the 2-node lab after a b c;
 #            the stock agent makes no such promise (its attribute retries can outlast any timeout)
-# usage: [LAB_AGENT=pgsql|pgsql-swift] Tests/lab/e2e.sh [a b c d e f]
+#   g        (pgsql-swift only) a 2-node lab started with the stock agent is switched live to
+#            pgsql-swift (maintenance mode, type change, refresh), then fails over and rejoins
+# usage: [LAB_AGENT=pgsql|pgsql-swift] Tests/lab/e2e.sh [a b c d e f g]
 # Each lab is torn down afterwards (also on failure); a failure prints the crm_mon state and
 # every node's pacemaker, PostgreSQL and corosync log tail. The attribute table at each checkpoint is
 # saved to $LAB_RESULTS (default /var/tmp/pgsql-swift-lab-results) for the cross-agent comparison
@@ -14,7 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/lab-env.sh"
 : "${LAB_AGENT:=pgsql}"
 export LAB_AGENT
-WANT=${*:-a b c d e f}
+WANT=${*:-a b c d e f g}
 trap '"$LAB_HOME/down.sh" --fast > /dev/null 2>&1 || true' EXIT
 
 wants() { local s; for s in "$@"; do [[ " $WANT " == *" $s "* ]] && return 0; done; return 1; }
@@ -30,8 +32,8 @@ run_lab() {                    # run_lab <nodes> <scenarios...>   (extra setting
     python3 "$LAB_HOME/labctl.py" scenario "${todo[@]}"
     local tag
     tag=$(IFS=; echo "${todo[*]}")
-    tag=${tag//f/}             # f records no checkpoint: the file pairs with the stock agent's run
-    cp "$LAB_ROOT/checkpoints-$LAB_AGENT.json" "$RESULTS/checkpoints-$LAB_AGENT-$nodes-$tag.json"
+    tag=${tag//[fg]/}          # f and g record no checkpoint: the file pairs with the stock agent's run
+    [ -z "$tag" ] || cp "$LAB_ROOT/checkpoints-$LAB_AGENT.json" "$RESULTS/checkpoints-$LAB_AGENT-$nodes-$tag.json"
     "$LAB_HOME/down.sh" > /dev/null
 }
 RESULTS=${LAB_RESULTS:-/var/tmp/pgsql-swift-lab-results}
@@ -42,4 +44,5 @@ faults=""
 run_lab 2 a b c $faults
 run_lab 3 d
 LAB_SLOT=lab_slot LAB_WAL_KEEP=0 run_lab 2 e
+[ "$LAB_AGENT" != pgsql-swift ] || LAB_AGENT=pgsql run_lab 2 g
 echo "==== e2e ($LAB_AGENT): scenarios $WANT passed"

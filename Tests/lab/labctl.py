@@ -10,7 +10,7 @@ usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT
        labctl.py wait-online [seconds]     wait until every node is online
        labctl.py wait-ready [seconds]      wait for PRI + HS:sync (+ HS:potential|HS:async with 3 nodes)
        labctl.py table                     print the crm_mon -A attribute table
-       labctl.py scenario a|b|c|d|e|f ...  run end-to-end scenarios on the running lab
+       labctl.py scenario a|b|c|d|e|f|g ...  run end-to-end scenarios on the running lab
        labctl.py failover                  kill -9 the primary's postmaster, wait for the takeover
        labctl.py bench failover|coldstart|actions [runs]
        labctl.py compare <agent> <agent>   ratios of two agents' saved benchmark results
@@ -479,6 +479,16 @@ def wait_write_through_vip(from_node, timeout=120):
     return time.monotonic() - t0
 
 
+def kill_primary_and_write(old, new, pause=0.0):
+    """kill -9 the postmaster of primary `old` (after `pause` s); returns (its pid, the seconds until an
+    INSERT through the VIP, tried from inside `new`, commits)."""
+    o, n = node_index(old), node_index(new)
+    psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
+    time.sleep(pause)
+    pid = kill_postmaster(o)
+    return pid, wait_write_through_vip(n)
+
+
 def rebuild_standby(i, primary):
     """pg_basebackup node i from the primary, remove PGSQL.lock, clean up the resource there."""
     # Let the cluster finish what it does on that node (a refused start is followed by a stop, and
@@ -565,12 +575,10 @@ def scenario_b():
     state, old, standbys, _ = wait_ready()
     new = standbys[0]
     o, n = node_index(old), node_index(new)
-    psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
-    pid = kill_postmaster(o)
     t0 = time.monotonic()
-    print(f"  killed -9 the postmaster (pid {pid}) of primary {old}")
-    secs = wait_write_through_vip(n)
-    print(f"  write through the VIP committed {secs:.2f} s after the kill")
+    pid, secs = kill_primary_and_write(old, new)
+    print(f"  killed -9 the postmaster (pid {pid}) of primary {old}; a write through the VIP committed"
+          f" {secs:.2f} s later")
     state, _, _ = wait_for(f"{new} PRI and {old} STOP/DISCONNECT/-INFINITY",
                            lambda st: st.status(new) == "PRI" and st.status(old) == "STOP"
                            and st.data_status(old) == "DISCONNECT" and st.score(old) == "-INFINITY", 60)
@@ -675,7 +683,7 @@ def scenario_d():
             break
         time.sleep(0.2)
     expect(promoted == {sync}, f"only the sync standby {sync} was promoted (seen: {sorted(promoted)})")
-    secs = wait_write_through_vip(s)
+    wait_write_through_vip(s)
     print(f"  write through the VIP committed {time.monotonic() - t0:.2f} s after the kill")
     state, _, _ = wait_for(f"{other} streaming from {sync}",
                            lambda st: st.status(other) in ("HS:sync", "HS:async", "HS:potential")
@@ -827,7 +835,7 @@ def scenario_f():
         finally:
             signal_process(primary, "pacemaker-attrd", "CONT")
         expect_bounded(out, timeout_ms, 1, "crm_attribute")
-        print(f"ok: primary monitor with pacemaker-attrd stopped: rc 1 within its timeout, reason names crm_attribute")
+        print("ok: primary monitor with pacemaker-attrd stopped: rc 1 within its timeout, reason names crm_attribute")
         out = run_agent_by_hand(primary, envs[primary], "monitor", timeout_ms)
         expect(out["rc"] == 8, f"after SIGCONT the primary monitor returns 8 (got {out['rc']})")
         wait_for(f"{primary} PRI again", lambda st: st.status(primary) == "PRI", 30)
@@ -858,20 +866,86 @@ def scenario_f():
     print("ok: out of maintenance mode the cluster is PRI + HS:sync again, no failed action")
 
 
+def include_lines(i):
+    """The include lines the agents appended to node i's postgresql.conf, in order."""
+    r = nx(i, ["cat", f"{PGDATA}/postgresql.conf"])
+    return [line for line in r.stdout.splitlines() if line.startswith("include ") and "added by pgsql RA" in line]
+
+
+def scenario_g():
+    """Live swap of a running stock-agent cluster to pgsql-swift, the way an operator does it:
+    maintenance mode, change the primitive's type, refresh (re-probe), end maintenance mode. No
+    PostgreSQL restart, the same attributes, then a failover, the lock refusal and a rejoin done by
+    pgsql-swift on the stock agent's files."""
+    global AGENT
+    expect(AGENT == "pgsql", "the lab runs the stock agent ocf:heartbeat:pgsql before the swap")
+    state, primary, standbys, _ = wait_ready()
+    standby = standbys[0]
+    p, s = node_index(primary), node_index(standby)
+    psql_value(p, "create table if not exists lab_t(id bigserial primary key, v text)")
+    pids = {n: nx(node_index(n), ["head", "-1", f"{PGDATA}/postmaster.pid"]).stdout.strip() for n in (primary, standby)}
+    includes = {n: include_lines(node_index(n)) for n in (primary, standby)}
+    set_maintenance(True)
+    r = nx(p, ["cibadmin", "--modify", "--xml-text", f'<primitive id="{RSC}" type="pgsql-swift"/>'], timeout=30)
+    expect(r.returncode == 0, f"primitive {RSC} switched to ocf:heartbeat:pgsql-swift ({r.stderr.strip() or 'rc 0'})")
+    AGENT = "pgsql-swift"
+    r = nx(p, ["crm_resource", "--refresh", "-r", CLONE], timeout=30)
+    expect(r.returncode == 0, f"crm_resource --refresh ({r.stderr.strip() or 'rc 0'})")
+    wait_for(f"the probes find {primary} promoted and {standby} unpromoted",
+             lambda st: st.roles.get(primary) == "Promoted" and st.roles.get(standby) == "Unpromoted", 60)
+    set_maintenance(False)
+    state, primary2, standbys2, _ = wait_ready()
+    expect((primary2, standbys2) == (primary, standbys), f"{primary} is still the primary, {standby} its HS:sync")
+    after = {n: nx(node_index(n), ["head", "-1", f"{PGDATA}/postmaster.pid"]).stdout.strip() for n in (primary, standby)}
+    expect(after == pids, f"no PostgreSQL restart (postmaster pids {pids} -> {after})")
+    # The re-probe of the standby sets its score to -INFINITY (both agents); the primary's next
+    # monitor gives the synchronous standby its 100 back.
+    def steady(st):
+        return ((st.status(primary), st.data_status(primary), st.score(primary)) == ("PRI", "LATEST", "1000")
+                and (st.status(standby), st.data_status(standby), st.score(standby))
+                == ("HS:sync", "STREAMING|SYNC", "100"))
+    state, _, _ = wait_for("PRI/LATEST/1000 and HS:sync/STREAMING|SYNC/100", steady, 30)
+    expect_attributes(state, primary, "PRI", "LATEST", "1000")
+    expect_attributes(state, standby, "HS:sync", "STREAMING|SYNC", "100")
+    capture_monitor_env(standby, "standby")
+    capture_monitor_env(primary, "primary")
+    expect(True, "the recurring monitors on both nodes now run pgsql-swift")
+
+    # The capture returns while a primary monitor runs: the kill lands during one. A monitor that
+    # read pg_stat_replication after the postmaster died (walsenders gone) must not mark the
+    # standby DISCONNECT / -INFINITY, or nobody could take over.
+    pid, secs = kill_primary_and_write(primary, standby)
+    print(f"  killed -9 the postmaster (pid {pid}) of primary {primary}; a write through the VIP committed"
+          f" {secs:.2f} s later")
+    state, _, _ = wait_for(f"{standby} PRI and {primary} STOP",
+                           lambda st: st.status(standby) == "PRI" and st.status(primary) == "STOP", 60)
+    expect(nx(p, ["test", "-f", LOCK]).returncode == 0, f"{primary} keeps {LOCK}")
+    nx(p, ["crm_resource", "--cleanup", "-r", RSC, "-N", primary], timeout=30)
+
+    def refused(st):
+        return [f for f in st.failures if f.get("node") == primary and f.get("task") == "start"
+                and "PGSQL.lock" in (f.get("exitreason") or "")]
+    wait_for(f"{primary}'s start to fail on the lock", refused, 60)
+    rebuild_standby(p, s)
+    state, primary3, standbys3, _ = wait_ready()
+    expect((primary3, standbys3) == (standby, [primary]), f"{primary} rejoined as HS:sync of {standby}")
+    for n in (primary, standby):
+        lines = include_lines(node_index(n))
+        expect(len(lines) == len(set(lines)) and set(lines) >= set(includes[n]) - {""},
+               f"{n}: postgresql.conf includes each file once ({len(lines)} include lines)")
+
+
 def failover_once():
     """The demo's failover: kill -9 the primary's postmaster, wait for the standby to take over."""
     _, old, standbys, _ = wait_ready()
     new = standbys[0]
-    o, n = node_index(old), node_index(new)
-    psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
-    pid = kill_postmaster(o)
-    print(f"killed -9 the postmaster (pid {pid}) of the primary {old}; waiting for {new} to take over")
-    secs = wait_write_through_vip(n)
-    print(f"an INSERT through the virtual IP {LAB_VIP} committed {secs:.2f} s after the kill")
+    print(f"killing -9 the postmaster of the primary {old}; waiting for {new} to take over")
+    pid, secs = kill_primary_and_write(old, new)
+    print(f"an INSERT through the virtual IP {LAB_VIP} committed {secs:.2f} s after the kill (pid {pid})")
     wait_for(f"{new} PRI and {old} STOP", lambda st: st.status(new) == "PRI" and st.status(old) == "STOP", 60)
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f}
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f, "g": scenario_g}
 
 
 # ---------------------------------------------------------------- benchmarks
@@ -899,13 +973,9 @@ def bench_failover(runs):
         _, old, standbys, _ = wait_ready()
         new = standbys[0]
         o, n = node_index(old), node_index(new)
-        psql_value(o, "create table if not exists lab_t(id bigserial primary key, v text)")
         # A random pause first: readiness is observed right after a primary monitor, so killing at
         # once would always land at the same phase of the 3 s monitor cycle.
-        time.sleep(random.uniform(0, 3))
-        kill_postmaster(o)
-        t0 = time.monotonic()
-        secs = wait_write_through_vip(n)
+        _, secs = kill_primary_and_write(old, new, pause=random.uniform(0, 3))
         _, _, tp = wait_for(f"{new} PRI", lambda st: st.status(new) == "PRI", 60, interval=0.2)
         t1 = time.monotonic()
         rebuild_standby(o, n)
