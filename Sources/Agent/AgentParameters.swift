@@ -92,6 +92,14 @@ public struct AgentParameters: Sendable {
                     "Invalid replication_slot_name(\(slot)). only use lower case letters, numbers, and the underscore character."
                 )
             }
+            // Every standby's slot is `<name>_<node>`: each must be a valid slot name too, or the
+            // primary could not create it and the standby would wait for it forever.
+            for node in nodeList where name.slot(for: node) == nil {
+                throw ActionFailure(
+                    .notConfigured,
+                    "Invalid replication slot name for node \(node): '\(slot)_\(node.rawValue.lowercased())' must be at most \(ReplicationSlotName.maximumLength) lower case letters, numbers and underscores"
+                )
+            }
             replicationSlotName = name
         } else {
             replicationSlotName = nil

@@ -1,9 +1,11 @@
-/// The `replication_slot_name` parameter: lower-case letters, digits and underscores only.
+/// The `replication_slot_name` parameter: lower-case letters, digits and underscores only, at most
+/// 63 bytes (PostgreSQL's NAMEDATALEN − 1).
 public struct ReplicationSlotName: Hashable, Sendable, CustomStringConvertible {
+    public static let maximumLength = 63
     public let rawValue: String
 
     public init?(_ rawValue: String) {
-        guard !rawValue.isEmpty,
+        guard !rawValue.isEmpty, rawValue.utf8.count <= ReplicationSlotName.maximumLength,
             rawValue.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
         else { return nil }
         self.rawValue = rawValue

@@ -40,6 +40,7 @@ struct BadInputTests {
         Case(name: "sync outside a promotable clone", action: "start", change: ["OCF_RESKEY_rep_mode": "sync", "OCF_RESKEY_node_list": "a b", "OCF_RESKEY_master_ip": "10.0.0.1"], code: 6, reason: "Master/Slave"),
         Case(name: "upper-case slot name", action: "validate-all", change: ["OCF_RESKEY_replication_slot_name": "Slot"], code: 6, reason: "replication_slot_name"),
         Case(name: "slot name with a dash", action: "start", change: ["OCF_RESKEY_replication_slot_name": "my-slot"], code: 6, reason: "replication_slot_name"),
+        Case(name: "slot name too long once a node name is added", action: "validate-all", change: ["OCF_RESKEY_rep_mode": "sync", "OCF_RESKEY_node_list": "a b", "OCF_RESKEY_master_ip": "10.0.0.1", "OCF_RESKEY_replication_slot_name": String(repeating: "s", count: 62)], code: 6, reason: "replication slot name for node a"),
         Case(name: "unbalanced ctl_opt", action: "start", change: ["OCF_RESKEY_ctl_opt": "-o '-c x"], code: 6, reason: "ctl_opt"),
         Case(name: "boolean that is not one", action: "validate-all", change: ["OCF_RESKEY_check_wal_receiver": "perhaps"], code: 6, reason: "check_wal_receiver"),
         Case(name: "malformed timeout", action: "start", change: ["OCF_RESKEY_CRM_meta_timeout": "abc"], code: 2, reason: "timeout"),

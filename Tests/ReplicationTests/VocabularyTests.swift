@@ -64,6 +64,13 @@ import Testing
         #expect(base.slots(on: nodes[1], nodeList: nodes).map(\.rawValue) == ["s_pgn1", "s_pgn3"])
     }
 
-    @Test(arguments: ["Upper", "with-dash", "dot.ted", "", "spa ce"])
+    @Test(arguments: ["Upper", "with-dash", "dot.ted", "", "spa ce", String(repeating: "s", count: 64)])
     func invalidSlotNames(_ text: String) { #expect(ReplicationSlotName(text) == nil) }
+
+    @Test func slotNamesUpToNAMEDATALENMinusOne() throws {
+        #expect(ReplicationSlotName(String(repeating: "s", count: 63)) != nil)
+        let base = try #require(ReplicationSlotName(String(repeating: "s", count: 60)))
+        #expect(base.slot(for: try #require(NodeName("ab")))?.rawValue.utf8.count == 63)
+        #expect(base.slot(for: try #require(NodeName("abc"))) == nil, "60 + 1 + 3 = 64 bytes: too long")
+    }
 }
