@@ -26,6 +26,7 @@ public struct StartAction {
             try waitUntilAnswering(postmaster: pidFile.pid)
             return .success
         case .stalePidFile:
+            waitUntilReaped()
             context.logger.info("Removing the stale \(p.pgdata)/postmaster.pid")
             unlink(p.pgdata + "/postmaster.pid")
         case .notRunning:
@@ -59,6 +60,19 @@ public struct StartAction {
         if let host = p.pghost { options += " -h \(ShellWords.quote(host))" }
         if !p.startOptions.isEmpty { options += " " + p.startOptions }
         return options
+    }
+
+    /// A killed postmaster that its parent has not reaped yet still answers `kill -0`, and a new
+    /// postmaster refuses to start while the old one's socket lock names a live pid: wait for the
+    /// reaping (bounded: 10 s and the deadline).
+    private func waitUntilReaped() {
+        guard let text = TextFile.read(context.parameters.pgdata + "/postmaster.pid"),
+            let old = PostmasterPidFile(contents: text), ServerProcess.isZombie(old.pid)
+        else { return }
+        context.logger.info("The previous postmaster (PID \(old.pid)) has exited but is not reaped yet; waiting for it")
+        let limit = Deadline(after: .seconds(10))
+        let deadline = limit.instant < context.deadline.instant ? limit : context.deadline
+        while ServerProcess.isZombie(old.pid) && !deadline.isExpired { deadline.sleep(.milliseconds(50)) }
     }
 
     private func waitUntilAnswering(postmaster pid: Int32) throws(ActionFailure) {

@@ -33,7 +33,7 @@ public enum ServerProcess {
         return !isZombie(pid)
     }
 
-    static func isZombie(_ pid: Int32) -> Bool {
+    public static func isZombie(_ pid: Int32) -> Bool {
         guard let stat = TextFile.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
         let state = stat[stat.index(after: close)...].first { $0 != " " }
         return state == "Z" || state == "X"
