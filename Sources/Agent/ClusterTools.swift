@@ -29,8 +29,7 @@ struct ClusterTools {
     }
 
     private func run(_ name: String, _ arguments: [String], limit: Duration) throws(ActionFailure) -> CommandResult {
-        let bounded = Deadline(after: limit)
-        let deadline = bounded.instant < context.deadline.instant ? bounded : context.deadline
+        let deadline = context.deadline.capped(at: limit)
         do {
             return try context.runner.run(Command(tool(name), arguments, environment: context.environment), until: deadline)
         } catch {

@@ -70,8 +70,7 @@ public struct StartAction {
             let old = PostmasterPidFile(contents: text), ServerProcess.isZombie(old.pid)
         else { return }
         context.logger.info("The previous postmaster (PID \(old.pid)) has exited but is not reaped yet; waiting for it")
-        let limit = Deadline(after: .seconds(10))
-        let deadline = limit.instant < context.deadline.instant ? limit : context.deadline
+        let deadline = context.deadline.capped(at: .seconds(10))
         while ServerProcess.isZombie(old.pid) && !deadline.isExpired { deadline.sleep(.milliseconds(50)) }
     }
 
@@ -80,9 +79,8 @@ public struct StartAction {
         var lastError = "no answer yet"
         while true {
             // Each attempt gets at most 5 s so that a slow attempt cannot eat the whole deadline.
-            let attempt = Deadline(after: .seconds(5))
             do {
-                try health.check(until: attempt.instant < context.deadline.instant ? attempt : context.deadline)
+                try health.check(until: context.deadline.capped(at: .seconds(5)))
                 return
             } catch {
                 lastError = error.message

@@ -41,8 +41,7 @@ public struct StopAction {
         let pgCtl = context.pgCtl
         if escalation > 0 {
             request(.fast, pgCtl)
-            let fastDeadline = Deadline(after: .seconds(escalation))
-            if waitForExit(pidFile.pid, until: fastDeadline.instant < context.deadline.instant ? fastDeadline : context.deadline) {
+            if waitForExit(pidFile.pid, until: context.deadline.capped(at: .seconds(escalation))) {
                 return finished()
             }
             context.logger.info("PostgreSQL failed to stop after \(escalation)s using -m fast. Trying -m immediate...")

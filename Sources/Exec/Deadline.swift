@@ -14,6 +14,12 @@ public struct Deadline: Sendable {
         self.instant = instant
     }
 
+    /// This deadline, or `duration` from now if that comes first.
+    public func capped(at duration: Duration) -> Deadline {
+        let other = Deadline(after: duration)
+        return other.instant < instant ? other : self
+    }
+
     /// Time left; zero once expired.
     public var remaining: Duration {
         let left = ContinuousClock.now.duration(to: instant)
