@@ -35,7 +35,7 @@ LAB_RESULTS  ?= /var/tmp/pgsql-swift-lab-results
 ## The whole test suite: unit tests, then integration tests (real PostgreSQL 15, the agent binary,
 ## ocf-tester), then the same integration tests and ocf-tester against the installed release agent,
 ## then the end-to-end scenarios in real Pacemaker clusters.
-test: unit-test integration-test install check-installed e2e
+test: setup unit-test integration-test install check-installed e2e
 
 unit-test:
 	swift build --build-tests $(SWIFT_FLAGS)
