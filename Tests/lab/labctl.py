@@ -1014,22 +1014,34 @@ def bench_coldstart(runs):
     save_results("coldstart", {"seconds": samples})
 
 
+# Runs inside a node: waits (up to 60 s) for a recurring monitor of the agent and copies its environment.
+# A pgsql-swift standby monitor lives ~10 ms every 4 s, so /proc is swept every millisecond (a bash
+# sweep took ~30 ms and missed it in one CI run).
 CAPTURE_ENV = r"""
-agent=$1 out=$2
-end=$((SECONDS + 30))
-while [ $SECONDS -lt $end ]; do
-  for d in /proc/[0-9]*; do
-    mapfile -d '' -t argv < "$d/cmdline" 2>/dev/null || continue
-    # "<agent> monitor", or "/bin/sh <agent> monitor" for the shell agent
-    [ "${argv[0]:-}" = "$agent" ] && [ "${argv[1]:-}" = monitor ] ||
-      { [ "${argv[1]:-}" = "$agent" ] && [ "${argv[2]:-}" = monitor ]; } || continue
-    if tr '\0' '\n' < "$d/environ" 2>/dev/null | grep -q '^OCF_RESKEY_CRM_meta_interval=[1-9]'; then
-      tr '\0' '\n' < "$d/environ" > "$out.tmp" 2>/dev/null && [ -s "$out.tmp" ] && mv "$out.tmp" "$out" && exit 0
-    fi
-  done
-  sleep 0.02
-done
-exit 1
+import os, sys, time
+agent, out = sys.argv[1:3]
+end = time.monotonic() + 60
+while time.monotonic() < end:
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                argv = [a.decode(errors="replace") for a in f.read().split(b"\0")]
+            # "<agent> monitor", or "/bin/sh <agent> monitor" for the shell agent
+            if argv[:2] != [agent, "monitor"] and argv[1:3] != [agent, "monitor"]:
+                continue
+            with open(f"/proc/{d}/environ", "rb") as f:
+                env = [e.decode(errors="replace") for e in f.read().split(b"\0") if e]
+        except OSError:
+            continue
+        if any(e.startswith("OCF_RESKEY_CRM_meta_interval=") and e.split("=", 1)[1] not in ("", "0") for e in env):
+            with open(out + ".tmp", "w") as f:
+                f.write("\n".join(env) + "\n")
+            os.replace(out + ".tmp", out)
+            sys.exit(0)
+    time.sleep(0.001)
+sys.exit(1)
 """
 
 # Runs inside the node: the agent with exactly the captured environment, its CPU from wait4()'s
@@ -1057,7 +1069,7 @@ def agent_path():
 def capture_monitor_env(node, role):
     """The environment pacemaker-execd gives a recurring monitor of the agent on node (a file in node)."""
     envf = os.path.join(LAB_ROOT, f"env-{AGENT}-{role}-monitor.env")
-    r = nx(node_index(node), ["bash", "-c", CAPTURE_ENV, "_", agent_path(), envf], timeout=40)
+    r = nx(node_index(node), ["python3", "-c", CAPTURE_ENV, agent_path(), envf], timeout=70)
     if r.returncode != 0:
         raise LabFailure(f"{node}: could not capture a live {AGENT} monitor's environment")
     return envf
