@@ -782,6 +782,15 @@ def signal_process(node, name, sig):
     nx(i, ["kill", f"-{sig}", *pids])
 
 
+def run_while_stopped(node, process, envf, action, timeout_ms):
+    """Run the agent by hand in node while `process` there is frozen by SIGSTOP (then SIGCONT)."""
+    signal_process(node, process, "STOP")
+    try:
+        return run_agent_by_hand(node, envf, action, timeout_ms)
+    finally:
+        signal_process(node, process, "CONT")
+
+
 def set_maintenance(on):
     i = alive_node()
     argv = ["crm_attribute", "-t", "crm_config", "-n", "maintenance-mode"] + (["-v", "true"] if on else ["-D"])
@@ -816,11 +825,7 @@ def scenario_f():
     timeout_ms = 8000
     try:
         for node in (standby, primary):
-            signal_process(node, "postmaster", "STOP")
-            try:
-                out = run_agent_by_hand(node, envs[node], "monitor", timeout_ms)
-            finally:
-                signal_process(node, "postmaster", "CONT")
+            out = run_while_stopped(node, "postmaster", envs[node], "monitor", timeout_ms)
             expect_bounded(out, timeout_ms, 1, "PostgreSQL")
             print(f"ok: monitor on {node} with PostgreSQL stopped by SIGSTOP: rc 1 within its timeout")
 
@@ -829,11 +834,7 @@ def scenario_f():
         r = nx(p, ["crm_attribute", "-l", "reboot", "-N", primary, "-n", f"{RSC}-status", "-D"], timeout=30)
         expect(r.returncode == 0, f"{RSC}-status of {primary} deleted ({r.stderr.strip() or 'rc 0'})")
         wait_for(f"{RSC}-status of {primary} gone", lambda st: st.status(primary) is None, 30)
-        signal_process(primary, "pacemaker-attrd", "STOP")
-        try:
-            out = run_agent_by_hand(primary, envs[primary], "monitor", timeout_ms)
-        finally:
-            signal_process(primary, "pacemaker-attrd", "CONT")
+        out = run_while_stopped(primary, "pacemaker-attrd", envs[primary], "monitor", timeout_ms)
         expect_bounded(out, timeout_ms, 1, "crm_attribute")
         print("ok: primary monitor with pacemaker-attrd stopped: rc 1 within its timeout, reason names crm_attribute")
         out = run_agent_by_hand(primary, envs[primary], "monitor", timeout_ms)
@@ -841,11 +842,7 @@ def scenario_f():
         wait_for(f"{primary} PRI again", lambda st: st.status(primary) == "PRI", 30)
 
         s = node_index(standby)
-        signal_process(standby, "pacemaker-attrd", "STOP")
-        try:
-            out = run_agent_by_hand(standby, envs[standby], "stop", 30000)
-        finally:
-            signal_process(standby, "pacemaker-attrd", "CONT")
+        out = run_while_stopped(standby, "pacemaker-attrd", envs[standby], "stop", 30000)
         expect_bounded(out, 30000, 0, "")
         expect(not postmaster_running(s), f"PostgreSQL is stopped on {standby}")
         print(f"ok: stop on {standby} with pacemaker-attrd stopped: PostgreSQL stopped, rc 0 within its timeout")
