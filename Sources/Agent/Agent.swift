@@ -94,16 +94,16 @@ public enum Agent {
             return try MonitorAction(context: context).monitor()
         case (.start, .none):
             return try StartAction(context: context).run()
-        case (.stop, .none):
-            return try StopAction(context: context).run(escalateAfter: context.parameters.stopEscalate)
+        case (.stop, .none), (.stop, .slave):
+            let code = try StopAction(context: context).run(escalateAfter: context.parameters.stopEscalate)
+            if context.parameters.checkWALReceiver { WALReceiverReport(context: context).withdrawLoggingFailure() }
+            return code
         case (.notify, .none), (.notify, .slave):
             return .success
         case (.promote, .none), (.demote, .none), (.promote, .slave), (.demote, .slave):
             throw ActionFailure(.unimplemented, "\(context.action.rawValue) is not supported with rep_mode=\(mode.rawValue)")
         case (.monitor, .slave):
             return try MonitorAction(context: context).monitor()
-        case (.stop, .slave):
-            return try StopAction(context: context).run(escalateAfter: context.parameters.stopEscalate)
         case (.start, .slave):
             let r = try ReplicationContext(context: context)
             try r.ensureTmpdir()

@@ -75,8 +75,8 @@ struct ClusterTools {
     }
 
     /// A transient attribute through attrd (`<rsc>-receiver-status`).
-    func attrdUpdate(_ name: String, _ value: String?) throws(ActionFailure) {
-        try attempt("attrd_updater", ["-n", name] + (value.map { ["-U", $0] } ?? ["-D"]))
+    func attrdUpdate(_ name: String, _ value: String?, retrying: Bool = true) throws(ActionFailure) {
+        try attempt("attrd_updater", ["-n", name] + (value.map { ["-U", $0] } ?? ["-D"]), retrying: retrying)
     }
 
     private func attempt(_ name: String, _ arguments: [String], retrying: Bool = true) throws(ActionFailure) {

@@ -1,6 +1,7 @@
 import Exec
 import OCF
 import Postgres
+import Replication
 
 /// Runs SQL against the local instance the way the monitor does: as `monitor_user` (or pgdba), to
 /// `pgdb`, through `pghost` or `socketdir`, with the OS identity of pgdba for peer authentication.
@@ -29,8 +30,14 @@ struct DatabaseHealth {
         return try connection.query(sql, until: deadline)
     }
 
-    /// Runs `monitor_sql`.
-    func check(until deadline: Deadline) throws(PostgresError) {
-        _ = try query(context.parameters.monitorSQL, until: deadline)
+    /// Runs `monitor_sql`; with `receiver`, then asks on the same connection for the WAL receiver's
+    /// state (check_wal_receiver), nil when the answer is not the expected row.
+    @discardableResult
+    func check(until deadline: Deadline, receiver: Bool = false) throws(PostgresError) -> WALReceiverStatus? {
+        let connection = try Connection.open(connectionParameters, as: context.owner, until: deadline)
+        _ = try connection.query(context.parameters.monitorSQL, until: deadline)
+        guard receiver else { return nil }
+        let answer = WALReceiverStatus.parse(try connection.query(WALReceiverStatus.query, until: deadline))
+        return answer.map { WALReceiverStatus(inRecovery: $0.inRecovery, receiver: $0.receiver) } ?? .error
     }
 }

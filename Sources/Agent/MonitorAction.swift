@@ -1,6 +1,7 @@
 import Exec
 public import OCF
 import Postgres
+import Replication
 
 /// `monitor` and `status` in plain mode: is the postmaster alive, and does `monitor_sql` answer?
 public struct MonitorAction {
@@ -22,13 +23,17 @@ public struct MonitorAction {
         switch ServerProcess.state(dataDirectory: context.parameters.pgdata) {
         case .notRunning:
             context.logger.info("PostgreSQL is down")
+            if !context.isProbe { reportReceiver(.error) }
             return .notRunning
         case .stalePidFile:
             context.logger.info("PostgreSQL is down (stale postmaster.pid)")
+            if !context.isProbe { reportReceiver(.error) }
             return .notRunning
         case .running:
             do {
-                try DatabaseHealth(context: context).check(until: context.deadline)
+                let checkReceiver = context.parameters.checkWALReceiver
+                let receiver = try DatabaseHealth(context: context).check(until: context.deadline, receiver: checkReceiver)
+                if let receiver { reportReceiver(receiver) }
                 return .success
             } catch {
                 guard case .running = ServerProcess.state(dataDirectory: context.parameters.pgdata) else {
@@ -39,6 +44,18 @@ public struct MonitorAction {
                     .genericError,
                     "PostgreSQL \(context.parameters.pgdb) isn't answering monitor_sql: \(error.message)")
             }
+        }
+    }
+
+    /// check_wal_receiver in plain and slave mode: the attribute is written on every monitor (there
+    /// is no cluster view to compare with), and a failed write only warns, as in the shell agent. A
+    /// probe that finds PostgreSQL down writes nothing: the resource may never run on this node.
+    private func reportReceiver(_ status: WALReceiverStatus) {
+        guard context.parameters.checkWALReceiver else { return }
+        let report = WALReceiverReport(context: context)
+        report.warnIfFailing(status)
+        do { try report.publish(status) } catch {
+            context.logger.warning("Cannot set the WAL receiver status: \(error.reason)")
         }
     }
 }

@@ -233,6 +233,12 @@ final class ReplicationContext {
         if clusterView != nil { clusterView!.nodes[me]?.values[names.promotionScore] = score.rawValue }
     }
 
+    /// check_wal_receiver: deletes `<rsc>-receiver-status` (stop, demote).
+    func withdrawReceiverStatus() throws(ActionFailure) {
+        guard p.checkWALReceiver else { return }
+        try attributeCall { () throws(ActionFailure) in try WALReceiverReport(context: context).withdraw() }
+    }
+
     private func attributeCall(_ body: () throws(ActionFailure) -> Void) throws(ActionFailure) {
         guard bestEffortAttributes else { return try body() }
         guard !attributesFailed else { return }

@@ -27,22 +27,27 @@ struct ReplicationMonitorAction {
         let context = r.context
         guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
             context.logger.info("PostgreSQL is down")
-            if r.p.checkWALReceiver { try? receiverStatus(nil, nil) }
+            if r.p.checkWALReceiver && !context.isProbe { try? receiverStatus(.error) }
             return .notRunning
         }
+        // pg_is_in_recovery() and the WAL receiver's row (pg_stat_wal_receiver) in one query.
         let inRecovery: Bool
-        do { inRecovery = try r.isInRecovery() } catch {
+        let receiver: WALReceiverStatus.Receiver
+        do throws(ActionFailure) {
+            guard let answer = WALReceiverStatus.parse(try r.sql(WALReceiverStatus.query)) else {
+                throw ActionFailure(.genericError, "unexpected answer to pg_is_in_recovery()")
+            }
+            (inRecovery, receiver) = answer
+        } catch {
             throw ActionFailure(.genericError, "Can't get PostgreSQL recovery status: \(error.reason)")
         }
-        // The WAL receiver's state (PostgreSQL ≥ 9.6; nil before, or when the query fails).
-        let receiver = inRecovery ? (try? r.value("select status from pg_stat_wal_receiver")) ?? nil : nil
-        if r.p.checkWALReceiver { try receiverStatus(inRecovery, receiver) }
+        if r.p.checkWALReceiver { try receiverStatus(WALReceiverStatus(inRecovery: inRecovery, receiver: receiver)) }
         if inRecovery {
             if context.isProbe {
                 try r.setOwnScore(.cannotPromote)
                 return .success
             }
-            try standby(streaming: receiver == "streaming")
+            try standby(streaming: receiver == .state("streaming"))
             return .success
         }
         if r.p.monitorSQL != AgentParameters.defaultMonitorSQL {
@@ -137,17 +142,11 @@ struct ReplicationMonitorAction {
         }
     }
 
-    /// `<rsc>-receiver-status` (check_wal_receiver): from `pg_stat_wal_receiver`, not `ps`.
-    private func receiverStatus(_ inRecovery: Bool?, _ receiver: String?) throws(ActionFailure) {
-        let value: String
-        switch inRecovery {
-        case nil: value = "ERROR"
-        case false?: value = "normal (master)"
-        case true?:
-            value = receiver == "streaming" ? "normal" : "ERROR"
-            if value == "ERROR" { r.logger.warning("PostgreSQL's WAL receiver is not streaming") }
-        }
-        guard r.clusterOrSelf().attribute(r.me, r.names.receiverStatus) != value else { return }
-        try r.tools.attrdUpdate(r.names.receiverStatus, value)
+    /// `<rsc>-receiver-status` (check_wal_receiver), written when it changes.
+    private func receiverStatus(_ status: WALReceiverStatus) throws(ActionFailure) {
+        let report = WALReceiverReport(context: r.context)
+        report.warnIfFailing(status)
+        guard r.clusterOrSelf().attribute(r.me, r.names.receiverStatus) != status.rawValue else { return }
+        try report.publish(status)
     }
 }

@@ -23,6 +23,7 @@ struct ReplicationStopAction {
         }
         r.bestEffortAttributes = true
         try r.setOwnScore(.cannotPromote)
+        try r.withdrawReceiverStatus()
         try r.setOwn(r.names.xlogLocation, nil)
         try r.setStatus(.stopped)
         guard wasRunning else { return .success }
@@ -49,6 +50,7 @@ struct ReplicationStopAction {
         }
         r.bestEffortAttributes = true
         try r.setOwnScore(.cannotPromote)
+        try r.withdrawReceiverStatus()
         try r.setOwn(r.names.masterBaseline, nil)
         try r.setStatus(.stopped)
         return .success

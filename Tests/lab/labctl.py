@@ -6,11 +6,11 @@ The lab itself (namespaces, corosync, pacemaker) is brought up by up.sh and remo
 Everything here runs commands inside lab nodes with nsenter, as argv lists, each bounded by a
 timeout. The cluster state is read from `crm_mon --output-as=xml` with an XML parser.
 
-usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT, LAB_REP_MODE, LAB_SLOT)
+usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT, LAB_REP_MODE, LAB_SLOT, ...)
        labctl.py wait-online [seconds]     wait until every node is online
        labctl.py wait-ready [seconds]      wait for PRI + HS:sync (+ HS:potential|HS:async with 3 nodes)
        labctl.py table                     print the crm_mon -A attribute table
-       labctl.py scenario a|b|c|d|e|f|g ...  run end-to-end scenarios on the running lab
+       labctl.py scenario a|b|c|d|e|f|g|h ...  run end-to-end scenarios on the running lab
        labctl.py failover                  kill -9 the primary's postmaster, wait for the takeover
        labctl.py bench failover|coldstart|actions [runs]
        labctl.py compare <agent> <agent>   ratios of two agents' saved benchmark results
@@ -39,6 +39,10 @@ PGDATA = "/var/lib/pgsql/data"
 TMPDIR = "/var/lib/pgsql/tmp"
 LOCK = TMPDIR + "/PGSQL.lock"
 LSN_ATTRIBUTES = {RSC + "-xlog-loc", RSC + "-master-baseline"}
+# LAB_DR_NODE=k: node pgn<k> stays out of the clone and runs DR_RSC, a rep_mode=slave primitive (a
+# disaster-recovery standby streaming from the VIP).
+DR_NODE = int(os.environ.get("LAB_DR_NODE") or 0)
+DR_RSC = "pgsql-dr"
 
 
 class LabFailure(Exception):
@@ -138,6 +142,7 @@ class ClusterState:
         self.failed_nodes = set()
         self.failures = []
         self.vip_node = None
+        self.dr_node = None  # where DR_RSC runs
         for n in root.iterfind("./nodes/node"):
             self.online[n.get("name")] = n.get("online") == "true"
             self.attributes.setdefault(n.get("name"), {})
@@ -153,6 +158,8 @@ class ClusterState:
                         self.failed_nodes.add(name)
             elif r.get("id") == "vip-master" and r.get("active") == "true" and on:
                 self.vip_node = on[0]
+            elif r.get("id") == DR_RSC and r.get("active") == "true" and r.get("failed") != "true" and on:
+                self.dr_node = on[0]
         for f in root.iterfind("./failures/failure"):
             self.failures.append(dict(f.attrib))
 
@@ -190,6 +197,8 @@ class ClusterState:
             lines.append(f"  {node:5} {role:10} " + "  ".join(cells))
         if self.vip_node:
             lines.append(f"  vip-master ({LAB_VIP}) on {self.vip_node}")
+        if self.dr_node:
+            lines.append(f"  {DR_RSC} (rep_mode=slave) on {self.dr_node}")
         return "\n".join(lines)
 
 
@@ -224,7 +233,7 @@ def wait_for(what, predicate, timeout, interval=0.5, node=None):
 def replication_ready(state):
     """PRI + one HS:sync (+ HS:potential/HS:async for the third node). Returns (primary, [standbys])."""
     pri = state.nodes_with_status("PRI")
-    nodes = [n for n, up in state.online.items() if up]
+    nodes = [n for n, up in state.online.items() if up and n != (node_name(DR_NODE) if DR_NODE else None)]
     if len(pri) != 1 or state.roles.get(pri[0]) != "Promoted":
         return None
     sync = [n for n in nodes if state.status(n) == "HS:sync" and state.data_status(n) == "STREAMING|SYNC"]
@@ -244,18 +253,50 @@ def nvpairs(prefix, pairs):
     return "".join(f'<nvpair id="{prefix}-{k}" name="{k}" value="{v}"/>' for k, v in pairs)
 
 
+def clone_nodes(nodes):
+    return [node_name(i) for i in range(1, nodes + 1) if i != DR_NODE]
+
+
+def operations_xml(rsc, ops):
+    xml = ""
+    for name, interval, timeout, on_fail, role in ops:
+        xml += (f'<op id="{rsc}-{name}-{interval}" name="{name}" interval="{interval}" timeout="{timeout}"'
+                + (f' on-fail="{on_fail}"' if on_fail else "") + (f' role="{role}"' if role else "") + "/>")
+    return f"<operations>{xml}</operations>"
+
+
+def dr_resource_xml():
+    """The rep_mode=slave primitive of LAB_DR_NODE: a hot standby of the VIP, outside the clone."""
+    params = [
+        ("pgctl", f"{PGBIN}/pg_ctl"), ("psql", f"{PGBIN}/psql"), ("pgdata", PGDATA), ("tmpdir", TMPDIR),
+        ("logfile", "/var/lib/pgsql/postgresql.log"), ("rep_mode", "slave"), ("master_ip", LAB_VIP),
+        ("primary_conninfo_opt", "keepalives_idle=60 keepalives_interval=5 keepalives_count=5"),
+        ("check_wal_receiver", os.environ.get("LAB_CHECK_WAL_RECEIVER", "false")),
+    ]
+    ops = [("start", "0s", "60s", "restart", None), ("monitor", "4s", "60s", "restart", None),
+           ("stop", "0s", "60s", "block", None)]
+    return (f'<primitive id="{DR_RSC}" class="ocf" provider="heartbeat" type="{AGENT}">'
+            f'<instance_attributes id="{DR_RSC}-params">{nvpairs(DR_RSC, params)}</instance_attributes>'
+            + operations_xml(DR_RSC, ops) + '</primitive>')
+
+
 def resource_xml(nodes):
+    members = clone_nodes(nodes)
     params = [
         ("pgctl", f"{PGBIN}/pg_ctl"), ("psql", f"{PGBIN}/psql"), ("pgdata", PGDATA),
         ("tmpdir", TMPDIR), ("logfile", "/var/lib/pgsql/postgresql.log"),
         ("rep_mode", os.environ.get("LAB_REP_MODE", "sync")),
-        ("node_list", " ".join(node_name(i) for i in range(1, nodes + 1))),
+        ("node_list", " ".join(members)),
         ("master_ip", LAB_VIP),
         ("primary_conninfo_opt", "keepalives_idle=60 keepalives_interval=5 keepalives_count=5"),
-        ("restart_on_promote", "false"),
+        ("restart_on_promote", os.environ.get("LAB_RESTART_ON_PROMOTE", "false")),
     ]
     if os.environ.get("LAB_SLOT"):
         params.append(("replication_slot_name", os.environ["LAB_SLOT"]))
+    if os.environ.get("LAB_CHECK_WAL_RECEIVER"):
+        params.append(("check_wal_receiver", os.environ["LAB_CHECK_WAL_RECEIVER"]))
+    if os.environ.get("LAB_EXTERNAL_STANDBYS"):
+        params.append(("external_standby_node_list", os.environ["LAB_EXTERNAL_STANDBYS"]))
     interval_promoted = os.environ.get("LAB_MONITOR_PROMOTED", "3s")
     interval_unpromoted = os.environ.get("LAB_MONITOR_UNPROMOTED", "4s")
     ops = [
@@ -264,17 +305,13 @@ def resource_xml(nodes):
         ("demote", "0s", "60s", "stop", None), ("stop", "0s", "60s", "block", None),
         ("notify", "0s", "60s", None, None),
     ]
-    op_xml = ""
-    for name, interval, timeout, on_fail, role in ops:
-        op_xml += (f'<op id="{RSC}-{name}-{interval}" name="{name}" interval="{interval}" timeout="{timeout}"'
-                   + (f' on-fail="{on_fail}"' if on_fail else "") + (f' role="{role}"' if role else "") + "/>")
     clone_meta = [("promotable", "true"), ("promoted-max", "1"), ("promoted-node-max", "1"),
-                  ("clone-max", str(nodes)), ("clone-node-max", "1"), ("notify", "true")]
+                  ("clone-max", str(len(members))), ("clone-node-max", "1"), ("notify", "true")]
     return (
         f'<clone id="{CLONE}"><meta_attributes id="{CLONE}-meta">{nvpairs(CLONE, clone_meta)}</meta_attributes>'
         f'<primitive id="{RSC}" class="ocf" provider="heartbeat" type="{AGENT}">'
         f'<instance_attributes id="{RSC}-params">{nvpairs(RSC, params)}</instance_attributes>'
-        f'<operations>{op_xml}</operations></primitive></clone>'
+        + operations_xml(RSC, ops) + '</primitive></clone>'
         '<primitive id="vip-master" class="ocf" provider="heartbeat" type="IPaddr2">'
         '<instance_attributes id="vip-master-params">'
         + nvpairs("vip-master", [("ip", LAB_VIP), ("nic", "eth0"), ("cidr_netmask", "24")])
@@ -283,6 +320,7 @@ def resource_xml(nodes):
         '<op id="vip-master-monitor" name="monitor" interval="10s" timeout="60s" on-fail="restart"/>'
         '<op id="vip-master-stop" name="stop" interval="0s" timeout="60s" on-fail="block"/>'
         '</operations></primitive>'
+        + (dr_resource_xml() if DR_NODE else "")
     )
 
 
@@ -294,6 +332,10 @@ def constraints_xml():
         'then="vip-master" then-action="start" symmetrical="false"/>'
         f'<rsc_order id="demote-then-stop-vip" kind="Optional" first="{CLONE}" first-action="demote" '
         'then="vip-master" then-action="stop" symmetrical="false"/>'
+        + ("".join(f'<rsc_location id="{DR_RSC}-only-on-{node_name(DR_NODE)}-not-{n}" rsc="{DR_RSC}" node="{n}" '
+                   f'score="-INFINITY"/>' for n in clone_nodes(node_count()))
+           + f'<rsc_location id="{CLONE}-not-on-{node_name(DR_NODE)}" rsc="{CLONE}" node="{node_name(DR_NODE)}" '
+           'score="-INFINITY"/>' if DR_NODE else "")
     )
 
 
@@ -333,7 +375,8 @@ def configure():
         raise LabFailure(f"cibadmin --replace failed: {r.stderr.strip()}")
     print(f"configured {CLONE} (ocf:heartbeat:{AGENT}, rep_mode={os.environ.get('LAB_REP_MODE', 'sync')}, "
           f"{n} nodes, VIP {LAB_VIP}" + (f", slot {os.environ['LAB_SLOT']}" if os.environ.get("LAB_SLOT") else "")
-          + ")")
+          + "".join(f", {k}={os.environ[k]}" for k in ("LAB_DR_NODE", "LAB_RESTART_ON_PROMOTE",
+                    "LAB_CHECK_WAL_RECEIVER", "LAB_EXTERNAL_STANDBYS") if os.environ.get(k)) + ")")
 
 
 # ---------------------------------------------------------------- diagnostics
@@ -932,6 +975,125 @@ def scenario_g():
                f"{n}: postgresql.conf includes each file once ({len(lines)} include lines)")
 
 
+def sync_names(i):
+    """synchronous_standby_names of node i as (number required, set of names); (0, set()) when empty."""
+    value = psql_value(i, "show synchronous_standby_names")
+    m = re.fullmatch(r'FIRST (\d+) \((.*)\)', value)
+    names = {n.strip().strip('"') for n in (m.group(2) if m else value).split(",") if n.strip()}
+    return (int(m.group(1)) if m else min(1, len(names))), names
+
+
+def wait_rows_visible(i, marker, timeout=30):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if psql(i, f"select count(*) from lab_t where v = '{marker}'").stdout.strip() == "1":
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def timeline_and_pid(i):
+    tli = psql_value(i, "select timeline_id from pg_control_checkpoint()")
+    return tli, nx(i, ["head", "-1", f"{PGDATA}/postmaster.pid"]).stdout.strip()
+
+
+def scenario_h():
+    """The options no other scenario uses, on a 3-node lab: a rep_mode=slave primitive (DR standby
+    of the VIP) on the third node, named in external_standby_node_list; check_wal_receiver on both
+    resources; restart_on_promote=true. DR cut off and back, then a kill -9 failover done by restart."""
+    expect(DR_NODE != 0 and os.environ.get("LAB_RESTART_ON_PROMOTE") == "true"
+           and os.environ.get("LAB_CHECK_WAL_RECEIVER") == "true" and os.environ.get("LAB_EXTERNAL_STANDBYS"),
+           "the lab runs with LAB_DR_NODE, LAB_RESTART_ON_PROMOTE=true, LAB_CHECK_WAL_RECEIVER=true, "
+           "LAB_EXTERNAL_STANDBYS")
+    dr = node_name(DR_NODE)
+    receiver, dr_receiver = RSC + "-receiver-status", DR_RSC + "-receiver-status"
+
+    def steady(st):
+        ready = replication_ready(st)
+        if not ready or st.dr_node != dr:
+            return None
+        primary, standbys = ready
+        if (st.attr(primary, receiver), st.attr(standbys[0], receiver), st.attr(dr, dr_receiver)) != (
+                "normal (master)", "normal", "normal"):
+            return None
+        if sync_names(node_index(primary)) != (2, {standbys[0], dr}):
+            return None
+        return primary, standbys[0]
+    state, (primary, standby), secs = wait_for(
+        f"PRI + HS:sync, {DR_RSC} streaming on {dr}, receiver statuses normal, both standbys synchronous", steady, 240)
+    p, s, d = node_index(primary), node_index(standby), DR_NODE
+    print(f"  ready after {secs:.1f} s")
+    print(state.render())
+    expect(True, f"{primary}: {receiver}=normal (master); {standby}: {receiver}=normal; "
+           f"{dr}: {dr_receiver}=normal")
+    expect(True, f"{primary}: synchronous_standby_names = FIRST 2 ({standby}, {dr}) (node_list + external list)")
+    expect(state.status(dr) is None and state.score(dr) is None,
+           f"{dr} (outside node_list) gets no {RSC} attributes")
+    expect(all(state.attr(n, dr_receiver) is None for n in (primary, standby)),
+           f"the probes of {DR_RSC} on {primary} and {standby} (where it never runs) wrote no {dr_receiver}")
+    expect(psql_value(d, "select pg_is_in_recovery()") == "t", f"{dr} is a hot standby")
+    psql_value(p, "create table if not exists lab_t(id bigserial primary key, v text)")
+    marker = f"h1-{time.time_ns()}"
+    psql_value(p, f"insert into lab_t(v) values ('{marker}')")
+    expect(wait_rows_visible(d, marker, 5), f"a row committed on {primary} is on {dr}")
+
+    # The DR standby loses the primary: a blackhole route to the VIP in its namespace, and its
+    # walsender terminated.
+    t0 = time.monotonic()
+    r = nx(d, ["ip", "route", "add", "blackhole", f"{LAB_VIP}/32"])
+    expect(r.returncode == 0, f"{dr}: route to {LAB_VIP} blackholed ({r.stderr.strip() or 'rc 0'})")
+    psql_value(p, f"select pg_terminate_backend(pid) from pg_stat_replication where application_name = '{dr}'")
+    state, _, secs = wait_for(f"{dr}: {dr_receiver}=ERROR and {primary} synchronous with {standby} alone",
+                              lambda st: st.attr(dr, dr_receiver) == "ERROR"
+                              and sync_names(p) == (1, {standby}), 30)
+    expect(True, f"{dr_receiver}=ERROR and synchronous_standby_names = {standby} alone "
+           f"{time.monotonic() - t0:.1f} s after the cut")
+    expect(state.status(standby) == "HS:sync" and state.attr(standby, receiver) == "normal",
+           f"{standby} stays HS:sync, {receiver}=normal")
+    secs = wait_write_through_vip(p, timeout=20)
+    expect(True, f"writes go on without {dr} (INSERT through the VIP in {secs:.2f} s)")
+    nx(d, ["ip", "route", "del", "blackhole", f"{LAB_VIP}/32"])
+    state, _, secs = wait_for(f"{dr} back: {dr_receiver}=normal, both standbys synchronous",
+                              lambda st: st.attr(dr, dr_receiver) == "normal"
+                              and sync_names(p) == (2, {standby, dr}), 60)
+    expect(True, f"{dr} streams again after {secs:.1f} s; synchronous_standby_names = FIRST 2 ({standby}, {dr})")
+
+    # Failover with restart_on_promote: the standby is restarted as a primary, on the same timeline.
+    before = timeline_and_pid(s)
+    pid, secs = kill_primary_and_write(primary, standby)
+    print(f"  killed -9 the postmaster (pid {pid}) of primary {primary}; a write through the VIP committed"
+          f" {secs:.2f} s later")
+
+    def promoted(st):
+        return (st.status(standby) == "PRI" and st.status(primary) == "STOP"
+                and st.attr(standby, receiver) == "normal (master)" and st.attr(primary, receiver) is None
+                and st.attr(dr, dr_receiver) == "normal" and sync_names(s) == (1, {dr}))
+    state, _, _ = wait_for(f"{standby} PRI ({receiver}=normal (master)), {primary} STOP without {receiver}, "
+                           f"{dr} synchronous standby of {standby}", promoted, 90)
+    print(state.render())
+    expect_attributes(state, standby, "PRI", "LATEST", "1000")
+    after = timeline_and_pid(s)
+    expect(after[1] != before[1], f"{standby} was restarted to promote (postmaster pid {before[1]} -> {after[1]})")
+    expect(after[0] == before[0], f"{standby} kept timeline {before[0]} (restart, not pg_ctl promote: {after[0]})")
+    expect(nx(s, ["test", "-e", f"{PGDATA}/standby.signal"]).returncode != 0, f"{standby}: standby.signal removed")
+    expect(nx(p, ["test", "-f", LOCK]).returncode == 0, f"{primary} keeps {LOCK}")
+    expect(True, f"{primary}'s stop deleted its {receiver}; {dr} follows the VIP to {standby} as its synchronous"
+           " standby")
+    marker = f"h2-{time.time_ns()}"
+    psql_value(s, f"insert into lab_t(v) values ('{marker}')")
+    expect(wait_rows_visible(d, marker, 5), f"a row committed on {standby} after the failover is on {dr}")
+
+    # The DR resource stopped by the operator: its attribute goes, the primary stops waiting for it.
+    r = nx(s, ["crm_resource", "-r", DR_RSC, "--meta", "-p", "target-role", "-v", "Stopped"], timeout=30)
+    expect(r.returncode == 0, f"{DR_RSC} target-role=Stopped ({r.stderr.strip() or 'rc 0'})")
+    state, _, secs = wait_for(f"{DR_RSC} stopped, {dr_receiver} deleted, no synchronous standby on {standby}",
+                              lambda st: st.dr_node is None and st.attr(dr, dr_receiver) is None
+                              and sync_names(s) == (0, set()), 60)
+    expect(not postmaster_running(d), f"{dr}: PostgreSQL stopped")
+    secs = wait_write_through_vip(s, timeout=20)
+    expect(True, f"{standby} commits alone (INSERT through the VIP in {secs:.2f} s)")
+
+
 def failover_once():
     """The demo's failover: kill -9 the primary's postmaster, wait for the standby to take over."""
     _, old, standbys, _ = wait_ready()
@@ -942,7 +1104,8 @@ def failover_once():
     wait_for(f"{new} PRI and {old} STOP", lambda st: st.status(new) == "PRI" and st.status(old) == "STOP", 60)
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f, "g": scenario_g}
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f, "g": scenario_g,
+             "h": scenario_h}
 
 
 # ---------------------------------------------------------------- benchmarks
