@@ -10,7 +10,7 @@ usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT
        labctl.py wait-online [seconds]     wait until every node is online
        labctl.py wait-ready [seconds]      wait for PRI + HS:sync (+ HS:potential|HS:async with 3 nodes)
        labctl.py table                     print the crm_mon -A attribute table
-       labctl.py scenario a|b|c|d|e|f|g|h ...  run end-to-end scenarios on the running lab
+       labctl.py scenario a|b|...|i ...  run end-to-end scenarios on the running lab
        labctl.py failover                  kill -9 the primary's postmaster, wait for the takeover
        labctl.py bench failover|coldstart|actions [runs]
        labctl.py compare <agent> <agent>   ratios of two agents' saved benchmark results
@@ -792,6 +792,7 @@ RUN_AGENT = r"""
 import json, subprocess, sys, time
 envf, agent, action, timeout_ms = sys.argv[1:5]
 env = dict(line.split("=", 1) for line in open(envf).read().splitlines() if "=" in line)
+env.update(json.loads(sys.argv[5]) if len(sys.argv) > 5 else {})
 env["OCF_RESKEY_CRM_meta_timeout"] = timeout_ms
 env["OCF_RESKEY_CRM_meta_interval"] = "0" if action != "monitor" else env.get("OCF_RESKEY_CRM_meta_interval", "0")
 t0 = time.monotonic()
@@ -801,9 +802,10 @@ print(json.dumps({"rc": r.returncode, "seconds": time.monotonic() - t0, "reason"
 """
 
 
-def run_agent_by_hand(node, envf, action, timeout_ms):
-    r = nx(node_index(node), ["python3", "-c", RUN_AGENT, envf, agent_path(), action, str(timeout_ms)],
-           timeout=timeout_ms / 1000 + 40)
+def run_agent_by_hand(node, envf, action, timeout_ms, extra_env=None):
+    """Run the agent in node with a captured environment (plus extra_env); returns rc, seconds, exit reason."""
+    r = nx(node_index(node), ["python3", "-c", RUN_AGENT, envf, agent_path(), action, str(timeout_ms),
+                              json.dumps(extra_env or {})], timeout=timeout_ms / 1000 + 40)
     if r.returncode != 0:
         raise LabFailure(f"{node}: running {AGENT} {action} by hand failed: {r.stderr.strip()}")
     out = json.loads(r.stdout)
@@ -1094,6 +1096,82 @@ def scenario_h():
     expect(True, f"{standby} commits alone (INSERT through the VIP in {secs:.2f} s)")
 
 
+def pre_promote_env(promoting, unpromoted):
+    """Pacemaker's notify variables for the pre-promote notification of `promoting`."""
+    env = {"OCF_RESKEY_CRM_meta_notify_type": "pre", "OCF_RESKEY_CRM_meta_notify_operation": "promote"}
+    lists = {"promote": [promoting], "unpromoted": unpromoted, "slave": unpromoted, "active": unpromoted,
+             "demote": [], "stop": [], "start": [], "promoted": [], "master": []}
+    for kind, nodes in lists.items():
+        env[f"OCF_RESKEY_CRM_meta_notify_{kind}_uname"] = " ".join(sorted(nodes)) or " "
+        env[f"OCF_RESKEY_CRM_meta_notify_{kind}_resource"] = " ".join(
+            f"{RSC}:{node_index(n) - 1}" for n in sorted(nodes)) or " "
+    return env
+
+
+def ban_constraints(node):
+    r = nx(alive_node(), ["cibadmin", "--query", "--scope", "constraints"], timeout=20)
+    if r.returncode != 0:
+        raise LabFailure(f"cibadmin --query failed: {r.stderr.strip()}")
+    return [c.get("id") for c in ET.fromstring(r.stdout).iter("rsc_location")
+            if (c.get("id") or "").startswith("cli-ban-") and c.get("node") == node]
+
+
+def clone_banned_from(node):
+    """Whether the scheduler gives the clone -INFINITY on node (crm_simulate on the live CIB)."""
+    r = nx(alive_node(), ["crm_simulate", "--live-check", "--show-scores"], timeout=30)
+    return f"{CLONE} allocation score on {node}: -INFINITY" in r.stdout
+
+
+def scenario_i():
+    """Pre-promote baseline check with 3 nodes (pgsql-swift only; maintenance mode, notify run by hand
+    with execd's environment and Pacemaker's notify variables): a standby whose master-baseline is
+    newer than the node being promoted bans itself (crm_resource -B) and says why; one whose baseline
+    is older does nothing. Afterwards the cluster is PRI + HS:sync + HS:potential again."""
+    if node_count() != 3:
+        raise LabFailure("scenario i needs a 3-node lab (LAB_NODES=3)")
+    _, primary, standbys, _ = wait_ready()
+    sync, other = standbys
+    baseline = RSC + "-master-baseline"
+    envf = capture_monitor_env(other, "standby")
+    failures_before = len(cluster().failures)
+    set_maintenance(True)
+    i = node_index(other)
+
+    def set_baseline(node, value):
+        argv = ["crm_attribute", "-l", "reboot", "-N", node, "-n", baseline] + (["-v", value] if value else ["-D"])
+        r = nx(i, argv, timeout=30)
+        expect(r.returncode == 0, f"{baseline} of {node} set to {value} ({r.stderr.strip() or 'rc 0'})")
+    try:
+        notify = pre_promote_env(sync, [sync, other])
+        set_baseline(sync, "0000000001000000")
+        set_baseline(other, "0000000000800000")
+        wait_for("both baselines visible", lambda st: st.attr(other, baseline) == "0000000000800000"
+                 and st.attr(sync, baseline) == "0000000001000000", 30)
+        out = run_agent_by_hand(other, envf, "notify", 20000, notify)
+        expect(out["rc"] == 0 and not ban_constraints(other) and not clone_banned_from(other),
+               f"{other} (baseline older than {sync}'s): pre-promote notify rc 0, no ban (rc {out['rc']})")
+        set_baseline(other, "0000000002000000")
+        wait_for(f"{other}'s newer baseline visible", lambda st: st.attr(other, baseline) == "0000000002000000", 30)
+        out = run_agent_by_hand(other, envf, "notify", 20000, notify)
+        bans = ban_constraints(other)
+        expect(out["rc"] == 1, f"{other} (baseline newer than {sync}'s): pre-promote notify rc 1 (got {out['rc']})")
+        expect("My data is newer than new master's one. New master's location : 0000000001000000" in out["reason"],
+               f"the exit reason is the shell agent's ({out['reason']!r})")
+        expect(len(bans) == 1, f"{other} banned itself: constraint {bans}")
+        expect(clone_banned_from(other), f"the scheduler scores {CLONE} -INFINITY on {other} (crm_simulate)")
+    finally:
+        for c in ban_constraints(other):
+            nx(i, ["cibadmin", "--delete", "--scope", "constraints", "--xml-text", f'<rsc_location id="{c}"/>'],
+               timeout=30)
+        set_baseline(sync, None)
+        set_baseline(other, None)
+        set_maintenance(False)
+    expect(not ban_constraints(other), f"the ban on {other} removed by hand")
+    _, primary2, standbys2, _ = wait_ready()
+    expect((primary2, sorted(standbys2)) == (primary, sorted(standbys)), "PRI + both standbys again")
+    expect(len(cluster().failures) == failures_before, "no new failed action")
+
+
 def failover_once():
     """The demo's failover: kill -9 the primary's postmaster, wait for the standby to take over."""
     _, old, standbys, _ = wait_ready()
@@ -1105,7 +1183,7 @@ def failover_once():
 
 
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f, "g": scenario_g,
-             "h": scenario_h}
+             "h": scenario_h, "i": scenario_i}
 
 
 # ---------------------------------------------------------------- benchmarks
