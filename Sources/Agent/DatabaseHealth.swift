@@ -31,13 +31,14 @@ struct DatabaseHealth {
     }
 
     /// Runs `monitor_sql`; with `receiver`, then asks on the same connection for the WAL receiver's
-    /// state (check_wal_receiver), nil when the answer is not the expected row.
+    /// state (check_wal_receiver): nil when there is nothing to report, ERROR for an unexpected answer.
     @discardableResult
     func check(until deadline: Deadline, receiver: Bool = false) throws(PostgresError) -> WALReceiverStatus? {
         let connection = try Connection.open(connectionParameters, as: context.owner, until: deadline)
         _ = try connection.query(context.parameters.monitorSQL, until: deadline)
         guard receiver else { return nil }
-        let answer = WALReceiverStatus.parse(try connection.query(WALReceiverStatus.query, until: deadline))
-        return answer.map { WALReceiverStatus(inRecovery: $0.inRecovery, receiver: $0.receiver) } ?? .error
+        let query = WALReceiverReport.query(pgdata: context.parameters.pgdata)
+        guard let answer = WALReceiverStatus.parse(try connection.query(query, until: deadline)) else { return .error }
+        return WALReceiverStatus(inRecovery: answer.inRecovery, receiver: answer.receiver)
     }
 }

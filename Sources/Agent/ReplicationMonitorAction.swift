@@ -34,14 +34,16 @@ struct ReplicationMonitorAction {
         let inRecovery: Bool
         let receiver: WALReceiverStatus.Receiver
         do throws(ActionFailure) {
-            guard let answer = WALReceiverStatus.parse(try r.sql(WALReceiverStatus.query)) else {
+            guard let answer = WALReceiverStatus.parse(try r.sql(WALReceiverReport.query(pgdata: r.p.pgdata))) else {
                 throw ActionFailure(.genericError, "unexpected answer to pg_is_in_recovery()")
             }
             (inRecovery, receiver) = answer
         } catch {
             throw ActionFailure(.genericError, "Can't get PostgreSQL recovery status: \(error.reason)")
         }
-        if r.p.checkWALReceiver { try receiverStatus(WALReceiverStatus(inRecovery: inRecovery, receiver: receiver)) }
+        if r.p.checkWALReceiver, let status = WALReceiverStatus(inRecovery: inRecovery, receiver: receiver) {
+            try receiverStatus(status)
+        }
         if inRecovery {
             if context.isProbe {
                 try r.setOwnScore(.cannotPromote)

@@ -1,10 +1,17 @@
 import OCF
+import Postgres
 import Replication
 
 /// check_wal_receiver: keeps the transient node attribute `<rsc>-receiver-status` through attrd,
 /// in every rep_mode (plain and slave included, as the shell agent does).
 struct WALReceiverReport {
     let context: AgentContext
+
+    /// The recovery + WAL receiver query for the data directory's PostgreSQL version.
+    static func query(pgdata: String) -> String {
+        let version = PostgresVersion.ofDataDirectory(pgdata)
+        return WALReceiverStatus.query(postgresMajor: version?.major, minor: version?.minor ?? 0)
+    }
 
     var attribute: String { ResourceAttributes(resource: context.ocf.resourceName).receiverStatus }
 

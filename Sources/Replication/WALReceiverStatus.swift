@@ -17,15 +17,19 @@ public enum WALReceiverStatus: String, Sendable, CaseIterable {
         case unreadable
         /// A row with its `status` (starting, streaming, waiting, restarting, stopping …).
         case state(String)
+        /// PostgreSQL < 9.6 has no `pg_stat_wal_receiver`.
+        case unknown
     }
 
     /// - Parameters:
     ///   - inRecovery: `pg_is_in_recovery()`, or nil when PostgreSQL is not running or did not answer.
     ///   - receiver: the WAL receiver's row.
-    public init(inRecovery: Bool?, receiver: Receiver) {
+    /// - Returns: nil for a standby whose PostgreSQL cannot tell (< 9.6): nothing is reported then.
+    public init?(inRecovery: Bool?, receiver: Receiver) {
         switch (inRecovery, receiver) {
         case (nil, _): self = .error
         case (false?, _): self = .primary
+        case (true?, .unknown): return nil
         case (true?, .absent): self = .error
         case (true?, .unreadable): self = .normal
         case (true?, .state(let state)): self = state == "streaming" ? .normal : .error
@@ -33,13 +37,17 @@ public enum WALReceiverStatus: String, Sendable, CaseIterable {
     }
 
     /// One query for both facts: `pg_is_in_recovery()`, then the receiver's pid and status (NULL
-    /// when there is no receiver).
-    public static let query =
-        "select pg_is_in_recovery(), r.pid, r.status from (select 1) one left join pg_stat_wal_receiver r on true"
+    /// when there is no receiver). PostgreSQL < 9.6 (no `pg_stat_wal_receiver`) answers the first only.
+    public static func query(postgresMajor major: Int?, minor: Int = 0) -> String {
+        guard let major, major < 9 || (major == 9 && minor < 6) else {
+            return "select pg_is_in_recovery(), r.pid, r.status from (select 1) one left join pg_stat_wal_receiver r on true"
+        }
+        return "select pg_is_in_recovery()"
+    }
 
     /// Reads the answer to `query`; nil when it is not the expected single row.
     public static func parse(_ rows: [[String?]]) -> (inRecovery: Bool, receiver: Receiver)? {
-        guard rows.count == 1, rows[0].count == 3 else { return nil }
+        guard rows.count == 1, rows[0].count == 3 || rows[0].count == 1 else { return nil }
         let row = rows[0]
         let inRecovery: Bool
         switch row[0] {
@@ -47,6 +55,7 @@ public enum WALReceiverStatus: String, Sendable, CaseIterable {
         case "f": inRecovery = false
         default: return nil
         }
+        guard row.count == 3 else { return (inRecovery, .unknown) }
         guard row[1] != nil else { return (inRecovery, .absent) }
         return (inRecovery, row[2].map { .state($0) } ?? .unreadable)
     }
