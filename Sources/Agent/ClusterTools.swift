@@ -40,9 +40,10 @@ struct ClusterTools {
         }
     }
 
-    /// One structured view of the cluster.
-    func status() throws(ActionFailure) -> ClusterStatus {
-        let result = try run("crm_mon", ["-1", "-A", xmlOption], limit: .seconds(max(10, context.parameters.crmAttributeTimeout)))
+    /// One structured view of the cluster, within `limit` (default: crm_attr_timeout, at least 10 s).
+    func status(limit: Duration? = nil) throws(ActionFailure) -> ClusterStatus {
+        let limit = limit ?? .seconds(max(10, context.parameters.crmAttributeTimeout))
+        let result = try run("crm_mon", ["-1", "-A", xmlOption], limit: limit)
         guard result.succeeded else {
             throw ActionFailure(.genericError, "crm_mon failed: \(result.combinedOutput.prefix(300))")
         }

@@ -17,7 +17,13 @@ struct PromoteAction {
             return .success
         }
         r.removeNotes()
-        let view = r.clusterOrSelf()
+        // The other nodes are marked unpromotable before this one's data moves ahead of theirs: a
+        // promote that cannot see them fails (Pacemaker retries it) instead of going on blind.
+        let view: ClusterStatus
+        do { view = try r.clusterRetrying() } catch {
+            throw ActionFailure(
+                .genericError, "Can't promote: the other nodes cannot be marked DISCONNECT (\(error.reason))")
+        }
         let planner = r.planner(view)
         var writes: [AttributeWrite?] = []
         for node in r.others {
@@ -54,7 +60,7 @@ struct PromoteAction {
         }
         r.logger.info("PostgreSQL promote command sent.")
         while true {
-            if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {} else {
+            if !r.server.isRunning {
                 throw ActionFailure(.genericError, "Can't promote PostgreSQL: the server exited")
             }
             if let still = try? r.isInRecovery(), !still { break }

@@ -14,7 +14,7 @@ final class ReplicationContext {
     let me: NodeName
     let names: ResourceAttributes
     let tools: ClusterTools
-    private var connection: Connection?
+    let server: any LocalServer
     private var clusterView: ClusterStatus?
     private var clusterFailure: ActionFailure?
     /// Stop and demote must stop PostgreSQL whatever the attribute daemons do: in this mode each
@@ -23,7 +23,7 @@ final class ReplicationContext {
     var bestEffortAttributes = false
     private var attributesFailed = false
 
-    init(context: AgentContext) throws(ActionFailure) {
+    init(context: AgentContext, server: (any LocalServer)? = nil) throws(ActionFailure) {
         self.context = context
         guard let me = context.ocf.onNode ?? ReplicationContext.localNodeName(context) else {
             throw ActionFailure(.genericError, "Cannot determine this node's name (OCF_RESKEY_CRM_meta_on_node unset)")
@@ -31,6 +31,7 @@ final class ReplicationContext {
         self.me = me
         self.names = ResourceAttributes(resource: context.ocf.resourceName)
         self.tools = ClusterTools(context: context)
+        self.server = server ?? PostmasterServer(context: context)
     }
 
     var p: AgentParameters { context.parameters }
@@ -115,35 +116,15 @@ final class ReplicationContext {
         }
     }
 
-    /// Reloads the server's configuration (SIGHUP to the postmaster, what `pg_ctl reload` does).
-    func reload() throws(ActionFailure) {
-        guard case .running(let pidFile) = ServerProcess.state(dataDirectory: p.pgdata) else { return }
-        guard kill(pidFile.pid, SIGHUP) == 0 else {
-            throw ActionFailure(.genericError, "Can't reload configuration file (errno \(errno))")
-        }
-        logger.info("Reload configuration file.")
-    }
-
     // MARK: database
 
-    func sql(_ text: String) throws(ActionFailure) -> [[String?]] {
-        do {
-            if connection == nil {
-                connection = try Connection.open(
-                    DatabaseHealth(context: context).connectionParameters, as: context.owner, until: context.deadline)
-            }
-            return try connection!.query(text, until: context.deadline)
-        } catch {
-            connection = nil
-            throw ActionFailure(.genericError, "PostgreSQL query failed (\(text)): \(error.message)")
-        }
-    }
+    func sql(_ text: String) throws(ActionFailure) -> [[String?]] { try server.query(text) }
 
     func value(_ text: String) throws(ActionFailure) -> String? {
         try sql(text).first?.first ?? nil
     }
 
-    func closeConnection() { connection = nil }
+    func closeConnection() { server.closeConnection() }
 
     /// `pg_is_in_recovery()`.
     func isInRecovery() throws(ActionFailure) -> Bool {
@@ -165,27 +146,63 @@ final class ReplicationContext {
         return values.max() ?? LSN(0)
     }
 
-    func replicationRows() throws(ActionFailure) -> [ReplicationRow] {
-        try sql("select application_name, upper(state), upper(sync_state) from pg_stat_replication").compactMap {
-            row in
-            guard row.count == 3, let name = row[0] else { return nil }
-            return ReplicationRow(applicationName: name, state: row[1] ?? "", syncState: row[2] ?? "")
+    /// `pg_stat_replication`, and the primary's own flush position read in the same query.
+    func replicationRows() throws(ActionFailure) -> (rows: [ReplicationRow], primaryFlush: LSN?) {
+        let version = PostgresVersion.ofDataDirectory(p.pgdata) ?? PostgresVersion(major: 10)
+        let flush = version.major >= 10 ? "flush_lsn" : "flush_location"
+        let current =
+            version.major >= 10
+            ? "pg_current_wal_flush_lsn()"
+            : version >= PostgresVersion(major: 9, minor: 6) ? "pg_current_xlog_flush_location()" : "pg_current_xlog_location()"
+        // The primary's position comes first, also when no standby streams (a row of NULLs then).
+        let table = try sql(
+            "select \(current)::text, r.application_name, upper(r.state), upper(r.sync_state), r.\(flush)::text"
+                + " from (select 1) one left join pg_stat_replication r on true")
+        let primaryFlush = table.first.flatMap { $0.first ?? nil }.flatMap(LSN.init(postgres:))
+        let rows = table.compactMap { row -> ReplicationRow? in
+            guard row.count == 5, let name = row[1] else { return nil }
+            return ReplicationRow(
+                applicationName: name, state: row[2] ?? "", syncState: row[3] ?? "",
+                flush: row[4].flatMap(LSN.init(postgres:)))
         }
+        return (rows, primaryFlush)
     }
 
     // MARK: cluster
 
     /// The cluster view, read once per action; a failure is remembered too (not retried).
-    func cluster() throws(ActionFailure) -> ClusterStatus {
+    func cluster(limit: Duration? = nil) throws(ActionFailure) -> ClusterStatus {
         if let clusterView { return clusterView }
         if let clusterFailure { throw clusterFailure }
         do {
-            let view = try tools.status()
+            let view = try tools.status(limit: limit)
             clusterView = view
             return view
         } catch {
             clusterFailure = error
             throw error
+        }
+    }
+
+    /// A view read anew (not the cached one), which then replaces the cache.
+    func freshCluster() throws(ActionFailure) -> ClusterStatus {
+        let view = try tools.status()
+        clusterView = view
+        clusterFailure = nil
+        return view
+    }
+
+    /// The cluster view, retried every 500 ms while the action's deadline leaves time: for the
+    /// actions that must not go on blind (promote).
+    func clusterRetrying() throws(ActionFailure) -> ClusterStatus {
+        if let clusterView { return clusterView }
+        while true {
+            do { return try freshCluster() } catch {
+                clusterFailure = error
+                guard context.deadline.remaining > .seconds(2) else { throw error }
+                logger.warning("\(error.reason); retrying")
+                context.deadline.sleep(.milliseconds(500))
+            }
         }
     }
 

@@ -15,7 +15,7 @@ struct ReplicationMonitorAction {
         do { return try check() } catch {
             // A postmaster that died during the monitor (kill -9, OOM killer) is "not running",
             // not a generic error.
-            guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
+            guard r.server.isRunning else {
                 r.logger.info("PostgreSQL went down during the monitor (\(error.reason))")
                 return .notRunning
             }
@@ -25,7 +25,7 @@ struct ReplicationMonitorAction {
 
     private func check() throws(ActionFailure) -> OCFExitCode {
         let context = r.context
-        guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
+        guard r.server.isRunning else {
             context.logger.info("PostgreSQL is down")
             if r.p.checkWALReceiver && !context.isProbe { try? receiverStatus(.error) }
             return .notRunning
@@ -33,11 +33,14 @@ struct ReplicationMonitorAction {
         // pg_is_in_recovery() and the WAL receiver's row (pg_stat_wal_receiver) in one query.
         let inRecovery: Bool
         let receiver: WALReceiverStatus.Receiver
+        let lastMessageAge: Double?
         do throws(ActionFailure) {
-            guard let answer = WALReceiverStatus.parse(try r.sql(WALReceiverReport.query(pgdata: r.p.pgdata))) else {
+            let answer = try r.sql(WALReceiverReport.query(pgdata: r.p.pgdata))
+            guard let parsed = WALReceiverStatus.parse(answer) else {
                 throw ActionFailure(.genericError, "unexpected answer to pg_is_in_recovery()")
             }
-            (inRecovery, receiver) = answer
+            (inRecovery, receiver) = parsed
+            lastMessageAge = WALReceiverStatus.lastMessageAge(answer)
         } catch {
             throw ActionFailure(.genericError, "Can't get PostgreSQL recovery status: \(error.reason)")
         }
@@ -49,13 +52,25 @@ struct ReplicationMonitorAction {
                 try r.setOwnScore(.cannotPromote)
                 return .success
             }
-            try standby(streaming: receiver == .state("streaming"))
+            try standby(shortcut: StandbyShortcut.applies(receiver: receiver, lastMessageAge: lastMessageAge))
             return .success
         }
         if r.p.monitorSQL != AgentParameters.defaultMonitorSQL {
             do { _ = try r.sql(r.p.monitorSQL) } catch {
                 throw ActionFailure(.genericError, "PostgreSQL \(r.p.pgdb) isn't answering monitor_sql: \(error.reason)")
             }
+        }
+        let view = r.clusterOrSelf()
+        var dataStatus: [NodeName: DataStatus] = [:]
+        for (node, attributes) in view.nodes {
+            if let value = attributes.values[r.names.dataStatus], let status = DataStatus(attribute: value) {
+                dataStatus[node] = status
+            }
+        }
+        if case .stale(let reason) = RunningPrimary.judge(me: r.me, promoted: view.promotedNodes, dataStatus: dataStatus) {
+            try r.setOwnScore(.cannotPromote)
+            throw ActionFailure(
+                .genericError, "\(reason): it is not this cluster's primary; left to the operator (stop it, or re-clone it)")
         }
         if context.isProbe { try r.setOwnScore(.promoteMe) }
         try r.setDataStatus(.latest)
@@ -67,12 +82,11 @@ struct ReplicationMonitorAction {
     /// A standby: with no promoted instance anywhere, it is alone and may claim the master right;
     /// with one, a DISCONNECTed standby says it is alone.
     ///
-    /// A standby whose WAL receiver is streaming has a primary, and that primary's monitor sets this
-    /// node's status and data status from `pg_stat_replication`: nothing to decide here, so no cluster
-    /// query (the shell agent runs crm_mon on every standby monitor). Only a standby that is not
-    /// streaming asks the cluster whether a promoted instance exists.
-    private func standby(streaming: Bool) throws(ActionFailure) {
-        if streaming {
+    /// While a primary is known to be there (``StandbyShortcut``) that primary's monitor sets this
+    /// node's status and data status from `pg_stat_replication`: nothing to decide here, so no
+    /// cluster query (the shell agent runs crm_mon on every standby monitor).
+    private func standby(shortcut: Bool) throws(ActionFailure) {
+        if shortcut {
             r.logger.debug("Streaming from the primary")
             return
         }
@@ -92,6 +106,7 @@ struct ReplicationMonitorAction {
         if let own, dataStatus == nil { r.logger.warning("Unreadable \(r.names.dataStatus) '\(own)' on \(r.me)") }
         guard MasterRight.acceptable(dataStatus, mode: r.mode), own == nil || dataStatus != nil else {
             r.logger.warning("My data is out-of-date. status=\(own ?? "")")
+            try r.setOwnScore(.cannotPromote)
             return false
         }
         let location: LSN
@@ -138,8 +153,13 @@ struct ReplicationMonitorAction {
         case .notNewest:
             r.logger.info("I don't have correct master data.")
             try r.setDataStatus(.disconnect)
+            try r.setOwnScore(.cannotPromote)
             return false
         case .outOfDate, .collecting:
+            // A claim won earlier does not survive a newer node showing up.
+            if locations.contains(where: { LSN(attribute: $0.location).map { $0 > location } ?? false }) {
+                try r.setOwnScore(.cannotPromote)
+            }
             return false
         }
     }

@@ -26,7 +26,7 @@ struct ReplicationNotifyAction {
                 try r.setStatus(.aloneStandby)
             }
         case (.post, .start), (.post, .stop):
-            if event.nodes(.promoted).first == r.me, case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
+            if event.nodes(.promoted).first == r.me, r.server.isRunning {
                 try PrimaryControl(r: r).run()
             }
         default:

@@ -9,7 +9,7 @@ struct ReplicationStartAction {
 
     func run() throws(ActionFailure) -> OCFExitCode {
         let p = r.p
-        if case .running = ServerProcess.state(dataDirectory: p.pgdata) {
+        if r.server.isRunning {
             // An operator expects start of a running standby to succeed; a running primary is an error.
             guard try r.isInRecovery() else {
                 throw ActionFailure(.genericError, "PostgreSQL is already running as a primary; it cannot start as a standby")

@@ -14,9 +14,9 @@ struct ReplicationStopAction {
 
     func stop() throws(ActionFailure) -> OCFExitCode {
         let wasRunning: Bool
-        if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
+        if r.server.isRunning {
             wasRunning = true
-            try stopServer(escalateAfter: r.p.stopEscalateInSlave)
+            try stopServer(escalateAfter: PartitionStop.escalation(configured: r.p.stopEscalateInSlave, quorum: quorum()))
         } else {
             wasRunning = false
             r.logger.info("PostgreSQL is already stopped.")
@@ -33,14 +33,16 @@ struct ReplicationStopAction {
     }
 
     func demote() throws(ActionFailure) -> OCFExitCode {
-        if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
+        if r.server.isRunning {
             r.logger.info("Stopping PostgreSQL on demote.")
-            try stopServer(escalateAfter: r.p.stopEscalate)
+            let quorum = quorum()
+            try stopServer(escalateAfter: PartitionStop.escalation(configured: r.p.stopEscalate, quorum: quorum))
             // Pacemaker's notify lists (also passed to the demote itself when notify=true); a
             // malformed list counts as unknown, and the lock stays.
             let env = r.context.environment
             if LockFileRule.removeOnDemote(
-                unpromoted: try? NotifyEvent.list(.unpromoted, in: env), stopping: try? NotifyEvent.list(.stop, in: env))
+                unpromoted: try? NotifyEvent.list(.unpromoted, in: env), stopping: try? NotifyEvent.list(.stop, in: env),
+                quorum: quorum)
             {
                 r.logger.info("Removing \(r.lockPath).")
                 do { try OwnedFile.remove(r.lockPath) } catch { throw r.fileFailure(error) }
@@ -54,6 +56,15 @@ struct ReplicationStopAction {
         try r.setOwn(r.names.masterBaseline, nil)
         try r.setStatus(.stopped)
         return .success
+    }
+
+    /// Whether this partition has quorum, asked once before PostgreSQL stops (bounded: 5 s, so that a
+    /// hung CIB delays the stop little); `nil` when unknown. The view is kept for the attribute writes.
+    private func quorum() -> Bool? {
+        do { return try r.cluster(limit: .seconds(5)).quorum } catch {
+            r.logger.warning("Cannot read the cluster status before stopping (\(error.reason))")
+            return nil
+        }
     }
 
     private func stopServer(escalateAfter seconds: Int) throws(ActionFailure) {

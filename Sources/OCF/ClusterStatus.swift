@@ -8,10 +8,14 @@ public struct ClusterStatus: Sendable {
     /// Node → role of the resource's instance there (`Promoted`, `Unpromoted`, `Started`, ...);
     /// the legacy `Master`/`Slave` are reported as `Promoted`/`Unpromoted`.
     public var roles: [NodeName: String] = [:]
+    /// Whether this node's partition has quorum (`<current_dc with_quorum=…>`); `nil` when crm_mon
+    /// did not say (no DC elected yet, or a view that knows only this node).
+    public var quorum: Bool?
 
-    public init(nodes: [NodeName: NodeAttributes] = [:], roles: [NodeName: String] = [:]) {
+    public init(nodes: [NodeName: NodeAttributes] = [:], roles: [NodeName: String] = [:], quorum: Bool? = nil) {
         self.nodes = nodes
         self.roles = roles
+        self.quorum = quorum
     }
 
     /// Nodes where the resource runs promoted.
@@ -42,6 +46,10 @@ public struct ClusterStatus: Sendable {
                     let parent = stack.last
                     let section = stack.count >= 2 ? stack[1] : nil
                     switch (name, parent, section) {
+                    case ("current_dc", "summary", _):
+                        // No DC (an election after a membership change): nothing is decided, no quorum.
+                        status.quorum =
+                            attributes["present"] == "true" ? attributes["with_quorum"].map { $0 == "true" } : false
                     case ("node", "nodes", _):
                         if let n = attributes["name"].flatMap(NodeName.init) {
                             status.nodes[n, default: NodeAttributes(online: false)].online = attributes["online"] == "true"

@@ -7,6 +7,13 @@
 /// synchronous standby that is gone or not streaming switches the primary to async (commits must not
 /// wait for it). With `external_standby_node_list`, every streaming standby of the cluster or of that
 /// list is synchronous (`FIRST n (...)`).
+///
+/// A synchronous standby gets 100 only once it holds every commit the primary acknowledged: one the
+/// cluster already shows as a promotable synchronous standby keeps it; one that has just become
+/// synchronous (after an async period: a new standby, a standby back from a disconnect) stays at
+/// -INFINITY until its `flush_lsn` reaches the primary's flush position read after the switch
+/// (`catchUpTarget`). The shell agent gave 100 at once, to a standby that could lack the commits
+/// acknowledged while it was asynchronous.
 public enum StandbyControl {
     public struct Input: Sendable {
         public var primary: NodeName
@@ -15,10 +22,16 @@ public enum StandbyControl {
         public var externalStandbys: [String]
         public var rows: [ReplicationRow]
         public var synchronousStandbyNames: SynchronousStandbyNames
+        /// Standbys the cluster already shows as `STREAMING|SYNC` with score 100 (caught up earlier).
+        public var promotable: Set<NodeName>
+        /// The primary's flush position, read after every synchronous standby of `rows` had become
+        /// synchronous; `nil` when no such reading exists yet in this action.
+        public var catchUpTarget: LSN?
 
         public init(
             primary: NodeName, nodeList: [NodeName], mode: ReplicationMode, externalStandbys: [String] = [],
-            rows: [ReplicationRow], synchronousStandbyNames: SynchronousStandbyNames
+            rows: [ReplicationRow], synchronousStandbyNames: SynchronousStandbyNames,
+            promotable: Set<NodeName> = [], catchUpTarget: LSN? = nil
         ) {
             self.primary = primary
             self.nodeList = nodeList
@@ -26,6 +39,8 @@ public enum StandbyControl {
             self.externalStandbys = externalStandbys
             self.rows = rows
             self.synchronousStandbyNames = synchronousStandbyNames
+            self.promotable = promotable
+            self.catchUpTarget = catchUpTarget
         }
     }
 
@@ -42,12 +57,21 @@ public enum StandbyControl {
         public var standbys: [StandbyVerdict]
         /// The new `synchronous_standby_names`, or `nil` when it does not change.
         public var synchronousStandbyNames: SynchronousStandbyNames?
+        /// Synchronous standbys kept at -INFINITY until they have caught up with `catchUpTarget`.
+        public var awaitingCatchUp: [NodeName] = []
+    }
+
+    /// Whether a synchronous standby's flushed WAL has reached the target.
+    public static func caughtUp(_ row: ReplicationRow, target: LSN?) -> Bool {
+        guard let target, let flush = row.flush else { return false }
+        return flush >= target
     }
 
     public static func decide(_ input: Input) -> Decision {
         let managesSyncNames = input.mode == .sync && input.externalStandbys.isEmpty
         var names = input.synchronousStandbyNames
         var verdicts: [StandbyVerdict] = []
+        var awaiting: [NodeName] = []
         for node in input.nodeList where node != input.primary {
             let row = input.rows.first { $0.applicationName == node.rawValue }
             let dataStatus = row?.dataStatus ?? .disconnect
@@ -55,7 +79,11 @@ public enum StandbyControl {
             var status: PgsqlStatus?
             switch dataStatus {
             case .streamingSync:
-                score = .canPromote
+                if input.promotable.contains(node) || row.map({ caughtUp($0, target: input.catchUpTarget) }) == true {
+                    score = .canPromote
+                } else {
+                    awaiting.append(node)
+                }
                 status = .syncStandby
             case .streamingAsync:
                 if input.mode == .async { score = input.nodeList.count <= 2 ? .canPromote : .cannotPromote }
@@ -81,6 +109,6 @@ public enum StandbyControl {
             if !wanted.sameMembers(as: input.synchronousStandbyNames) { names = wanted }
         }
         let changed = names != input.synchronousStandbyNames
-        return Decision(standbys: verdicts, synchronousStandbyNames: changed ? names : nil)
+        return Decision(standbys: verdicts, synchronousStandbyNames: changed ? names : nil, awaitingCatchUp: awaiting)
     }
 }

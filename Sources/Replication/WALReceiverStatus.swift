@@ -36,18 +36,27 @@ public enum WALReceiverStatus: String, Sendable, CaseIterable {
         }
     }
 
-    /// One query for both facts: `pg_is_in_recovery()`, then the receiver's pid and status (NULL
-    /// when there is no receiver). PostgreSQL < 9.6 (no `pg_stat_wal_receiver`) answers the first only.
+    /// One query for these facts: `pg_is_in_recovery()`, then the receiver's pid, status and the
+    /// seconds since it last heard from the primary (NULL when there is no receiver). PostgreSQL < 9.6
+    /// (no `pg_stat_wal_receiver`) answers the first only.
     public static func query(postgresMajor major: Int?, minor: Int = 0) -> String {
         guard let major, major < 9 || (major == 9 && minor < 6) else {
-            return "select pg_is_in_recovery(), r.pid, r.status from (select 1) one left join pg_stat_wal_receiver r on true"
+            return "select pg_is_in_recovery(), r.pid, r.status,"
+                + " extract(epoch from clock_timestamp() - r.last_msg_receipt_time)"
+                + " from (select 1) one left join pg_stat_wal_receiver r on true"
         }
         return "select pg_is_in_recovery()"
     }
 
+    /// Seconds since the WAL receiver last heard from the primary, from the answer to `query`.
+    public static func lastMessageAge(_ rows: [[String?]]) -> Double? {
+        guard rows.count == 1, rows[0].count == 4, let text = rows[0][3] else { return nil }
+        return Double(text)
+    }
+
     /// Reads the answer to `query`; nil when it is not the expected single row.
     public static func parse(_ rows: [[String?]]) -> (inRecovery: Bool, receiver: Receiver)? {
-        guard rows.count == 1, rows[0].count == 3 || rows[0].count == 1 else { return nil }
+        guard rows.count == 1, (1...4).contains(rows[0].count), rows[0].count != 2 else { return nil }
         let row = rows[0]
         let inRecovery: Bool
         switch row[0] {
@@ -55,7 +64,7 @@ public enum WALReceiverStatus: String, Sendable, CaseIterable {
         case "f": inRecovery = false
         default: return nil
         }
-        guard row.count == 3 else { return (inRecovery, .unknown) }
+        guard row.count >= 3 else { return (inRecovery, .unknown) }
         guard row[1] != nil else { return (inRecovery, .absent) }
         return (inRecovery, row[2].map { .state($0) } ?? .unreadable)
     }

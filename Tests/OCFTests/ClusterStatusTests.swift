@@ -6,7 +6,7 @@ import Testing
     /// The shape of `crm_mon -1 -A --output-as=xml` from pacemaker 2.1.5 (trimmed lab output).
     static let current = """
         <pacemaker-result api-version="2.29" request="crm_mon -1 -A --output-as=xml">
-          <summary><stack type="corosync"/><current_dc present="true" version="2.1.5" name="pgn2" id="2"/></summary>
+          <summary><stack type="corosync"/><current_dc present="true" version="2.1.5" name="pgn2" id="2" with_quorum="true" mixed_version="false"/></summary>
           <nodes>
             <node name="pgn1" id="1" online="true" standby="false" standby_onfail="false" maintenance="false" pending="false" unclean="false" shutdown="false" expected_up="true" is_dc="false" resources_running="2" type="member"/>
             <node name="pgn2" id="2" online="true" standby="false" is_dc="true" resources_running="1" type="member"/>
@@ -54,6 +54,17 @@ import Testing
         #expect(s.promotedNodes == [pgn1])
         #expect(s.roles[pgn2] == "Unpromoted")
         #expect(s.roles.count == 2, "the VIP's node entry is not the resource's")
+    }
+
+    @Test(arguments: [
+        ("quorate partition", #"<current_dc present="true" name="pgn2" id="2" with_quorum="true"/>"#, true),
+        ("partition without quorum", #"<current_dc present="true" name="pgn1" id="1" with_quorum="false"/>"#, false),
+        ("no DC elected", #"<current_dc present="false"/>"#, false),
+        ("no summary at all", "", nil),
+    ] as [(String, String, Bool?)])
+    func quorum(_ name: String, _ dc: String, _ quorum: Bool?) throws {
+        let xml = "<pacemaker-result><summary>\(dc)</summary><nodes/></pacemaker-result>"
+        #expect(try ClusterStatus.parse(xml, resource: "pgsql").quorum == quorum, "\(name)")
     }
 
     @Test func legacyFormatAndRoleNames() throws {

@@ -73,6 +73,34 @@ import Testing
             expected: ["pgn2": ("STREAMING|SYNC", "100", "HS:sync")], newNames: ["pgn2"]),
     ]
 
+    static let pgn2 = NodeName("pgn2")!
+    static func lsn(_ text: String) -> LSN { LSN(postgres: text)! }
+
+    /// A synchronous standby is promotable only once it holds what the primary acknowledged.
+    @Test(arguments: [
+        ("already shown as a caught-up synchronous standby: keeps 100", Set([pgn2]), nil, "0/100", "100", false),
+        ("just became synchronous, no target yet: -INFINITY, awaiting", Set<NodeName>(), nil, "0/100", "-INFINITY", true),
+        ("just became synchronous, behind the target: -INFINITY", [], lsn("0/500"), "0/4FF", "-INFINITY", true),
+        ("just became synchronous, flushed to the target: 100", [], lsn("0/500"), "0/500", "100", false),
+        ("just became synchronous, flush unknown: -INFINITY", [], lsn("0/500"), "", "-INFINITY", true),
+    ] as [(String, Set<NodeName>, LSN?, String, String, Bool)])
+    func catchUp(_ name: String, _ promotable: Set<NodeName>, _ target: LSN?, _ flush: String, _ score: String, _ waits: Bool)
+        throws
+    {
+        let nodes = try #require(NodeName.list("pgn1 pgn2"))
+        let decision = StandbyControl.decide(
+            StandbyControl.Input(
+                primary: nodes[0], nodeList: nodes, mode: .sync,
+                rows: [
+                    ReplicationRow(
+                        applicationName: "pgn2", state: "streaming", syncState: "sync", flush: LSN(postgres: flush))
+                ],
+                synchronousStandbyNames: SynchronousStandbyNames(["pgn2"]), promotable: promotable, catchUpTarget: target))
+        #expect(decision.standbys.first?.score.rawValue == score, "\(name)")
+        #expect(decision.awaitingCatchUp == (waits ? [StandbyControlTests.pgn2] : []), "\(name)")
+        #expect(decision.standbys.first?.status == .syncStandby)
+    }
+
     @Test(arguments: rows)
     func decision(_ row: Row) throws {
         let nodes = try #require(NodeName.list(row.nodes))
@@ -80,7 +108,8 @@ import Testing
             primary: nodes.first { $0.rawValue == "pgn1" } ?? nodes[0], nodeList: nodes, mode: row.mode,
             externalStandbys: row.external,
             rows: row.rows.map { ReplicationRow(applicationName: $0.0, state: $0.1, syncState: $0.2) },
-            synchronousStandbyNames: SynchronousStandbyNames(row.current))
+            synchronousStandbyNames: SynchronousStandbyNames(row.current),
+            promotable: Set(nodes.filter { n in row.rows.contains { $0.0 == n.rawValue && $0.2 == "sync" } }))
         let decision = StandbyControl.decide(input)
         var got: [String: (String, String, String)] = [:]
         for v in decision.standbys {
