@@ -1,0 +1,120 @@
+import Exec
+import OCF
+import Replication
+import Testing
+
+@testable import Agent
+
+/// The primary's control of its standbys, carried out against recording fakes: the exact order of
+/// attribute writes, `rep_mode.conf` and the reload.
+@Suite struct PrimaryControlTests {
+    static func lostSyncStandby() -> ReplicationHarness {
+        let h = ReplicationHarness(nodes: [
+            "pgn1": .init(attributes: Attributes.primary(), role: "Promoted"),
+            "pgn2": .init(attributes: Attributes.syncStandby(), role: "Unpromoted"),
+        ])
+        h.setFile("rep_mode.conf", "synchronous_standby_names = '\"pgn2\"'\n")
+        h.server.answer = { _ in replicationAnswer(primaryFlush: "0/5000000", []) }
+        return h
+    }
+
+    @Test func lostSyncStandbyIsMarkedAndConfirmedBeforeCommitsStopWaiting() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        try PrimaryControl(r: h.context(.monitor)).run()
+        let log = h.log
+        let disconnect = try #require(log.index(of: "crm_attribute pgsql-data-status[pgn2]=DISCONNECT"))
+        let score = try #require(log.index(of: "crm_attribute master-pgsql[pgn2]=-INFINITY"))
+        let reload = try #require(log.index(of: "reload"))
+        let confirm = try #require(log.entries.indices.last { log.entries[$0] == "crm_mon" && $0 < reload })
+        #expect(disconnect < score && score < confirm && confirm < reload, "\(log.entries)")
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = ''\n")
+    }
+
+    @Test func failedWriteKeepsThePrimarySynchronous() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        h.cluster.failWrite = { node, name, _ in node == "pgn2" && name == "master-pgsql" }
+        #expect(throws: ActionFailure.self) { try PrimaryControl(r: h.context(.monitor, seconds: 1.5)).run() }
+        #expect(h.log.index(of: "reload") == nil, "\(h.log.entries)")
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
+    }
+
+    @Test func withoutQuorumCommitsKeepWaiting() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        h.cluster.quorum = false
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.cluster.attribute("pgn2", "pgsql-data-status") == "DISCONNECT")
+        #expect(h.log.index(of: "reload") == nil, "\(h.log.entries)")
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
+    }
+
+    @Test func quorumLostWhileMarkingKeepsCommitsWaiting() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        h.cluster.afterWrite = { $0.quorum = false }
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.log.index(of: "reload") == nil, "\(h.log.entries)")
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
+    }
+
+    @Test func writesThatDoNotShowUpFailTheMonitor() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        // The tool says yes, the CIB never shows it (a write lost on its way).
+        h.cluster.afterWrite = { $0.nodes["pgn2"]?.attributes["master-pgsql"] = "100" }
+        #expect(throws: ActionFailure.self) { try PrimaryControl(r: h.context(.monitor)).run() }
+        #expect(h.log.index(of: "reload") == nil)
+    }
+
+    /// A standby made synchronous after an async period reaches 100 only once its flush position
+    /// has reached the primary's flush position read after the switch.
+    @Test func newSynchronousStandbyIsPromotableOnlyAfterCatchingUp() throws {
+        let h = ReplicationHarness(nodes: [
+            "pgn1": .init(attributes: Attributes.primary(), role: "Promoted"),
+            "pgn2": .init(attributes: Attributes.asyncStandby(), role: "Unpromoted"),
+        ])
+        h.setFile("rep_mode.conf", "synchronous_standby_names = ''\n")
+        var queries = 0
+        var scoreWhenCaughtUp: String?
+        h.server.answer = { sql in
+            guard sql.contains("pg_stat_replication") else { return [] }
+            queries += 1
+            switch queries {
+            case 1: return replicationAnswer(primaryFlush: "0/900", [("pgn2", "streaming", "async", "0/100")])
+            case 2: return replicationAnswer(primaryFlush: "0/900", [("pgn2", "streaming", "sync", "0/300")])
+            default:
+                scoreWhenCaughtUp = scoreWhenCaughtUp ?? h.cluster.attribute("pgn2", "master-pgsql")
+                return replicationAnswer(primaryFlush: "0/A00", [("pgn2", "streaming", "sync", "0/900")])
+            }
+        }
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
+        #expect(scoreWhenCaughtUp == "-INFINITY", "100 before the standby held the acknowledged commits")
+        #expect(h.cluster.attribute("pgn2", "master-pgsql") == "100", "\(h.log.entries)")
+        #expect(h.cluster.attribute("pgn2", "pgsql-data-status") == "STREAMING|SYNC")
+    }
+
+    @Test func synchronousStandbyThatNeverCatchesUpStaysUnpromotable() throws {
+        let h = ReplicationHarness(nodes: [
+            "pgn1": .init(attributes: Attributes.primary(), role: "Promoted"),
+            "pgn2": .init(attributes: Attributes.asyncStandby(), role: "Unpromoted"),
+        ])
+        h.setFile("rep_mode.conf", "synchronous_standby_names = '\"pgn2\"'\n")
+        h.server.answer = { sql in
+            sql.contains("pg_stat_replication")
+                ? replicationAnswer(primaryFlush: "0/900", [("pgn2", "streaming", "sync", "0/300")]) : []
+        }
+        try PrimaryControl(r: h.context(.monitor, seconds: 3.5)).run()
+        #expect(h.cluster.attribute("pgn2", "master-pgsql") == "-INFINITY")
+        #expect(h.cluster.attribute("pgn2", "pgsql-status") == "HS:sync")
+    }
+
+    @Test func caughtUpSynchronousStandbyKeepsItsScoreWithoutExtraWork() throws {
+        let h = ReplicationHarness(nodes: [
+            "pgn1": .init(attributes: Attributes.primary(), role: "Promoted"),
+            "pgn2": .init(attributes: Attributes.syncStandby(), role: "Unpromoted"),
+        ])
+        h.setFile("rep_mode.conf", "synchronous_standby_names = '\"pgn2\"'\n")
+        h.server.answer = { _ in replicationAnswer(primaryFlush: "0/900", [("pgn2", "streaming", "sync", "0/800")]) }
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.log.matching("crm_attribute").isEmpty, "\(h.log.entries)")
+        #expect(h.log.matching("sql").count == 1)
+    }
+}
