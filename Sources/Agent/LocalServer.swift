@@ -5,8 +5,10 @@ import Exec
 import OCF
 import Postgres
 
-/// The local PostgreSQL server as the replication actions see it: whether its postmaster is alive,
-/// a configuration reload, and SQL on one lazily opened connection. ``PostmasterServer`` is the real
+/// The local PostgreSQL server as the replication actions see it.
+///
+/// Whether its postmaster is alive, a configuration reload, and SQL on one lazily opened
+/// connection. ``PostmasterServer`` is the real
 /// one; unit tests use a recording fake.
 protocol LocalServer: AnyObject {
     /// Whether a live postmaster runs for the data directory.

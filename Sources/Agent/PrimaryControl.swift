@@ -49,7 +49,8 @@ struct PrimaryControl {
         guard r.server.isRunning else {
             throw ActionFailure(.genericError, "PostgreSQL went down while its standbys were looked at")
         }
-        for name in rows.map(\.applicationName) where !r.p.nodeList.contains(where: { $0.rawValue == name })
+        for name in rows.map(\.applicationName)
+        where !r.p.nodeList.contains(where: { $0.rawValue == name })
             && !r.p.externalStandbyNodeList.contains(where: { $0.rawValue == name })
         {
             r.logger.debug("\(name) streams from this primary but is not in node_list; ignored")
@@ -71,7 +72,9 @@ struct PrimaryControl {
             case .write(let writes):
                 try r.apply(writes)
             case .confirm(let writes):
-                guard try confirm(writes) else { return Outcome(namesChanged: false, awaitingCatchUp: [], primaryFlush: nil) }
+                guard try confirm(writes) else {
+                    return Outcome(namesChanged: false, awaitingCatchUp: [], primaryFlush: nil)
+                }
             case .synchronousStandbyNames(let names):
                 r.logger.info("Setup synchronous_standby_names = \(names)")
                 try r.writeSyncNames(names)
@@ -83,7 +86,8 @@ struct PrimaryControl {
                         + " commits wait")
             }
         }
-        return Outcome(namesChanged: namesChanged, awaitingCatchUp: decision.awaitingCatchUp, primaryFlush: primaryFlush)
+        return Outcome(
+            namesChanged: namesChanged, awaitingCatchUp: decision.awaitingCatchUp, primaryFlush: primaryFlush)
     }
 
     /// Standbys the cluster already shows as caught-up synchronous standbys.
@@ -95,8 +99,9 @@ struct PrimaryControl {
             })
     }
 
-    /// Reads the cluster anew until it has quorum and shows the writes (bounded: 2 s and the
-    /// deadline). No quorum: false (the names stay). Writes that do not show up fail the action.
+    /// Reads the cluster anew until it has quorum and shows the writes.
+    ///
+    /// Bounded: 2 s and the deadline. No quorum: false (the names stay). Writes that do not show up fail the action.
     private func confirm(_ writes: [AttributeWrite]) throws(ActionFailure) -> Bool {
         let deadline = r.context.deadline.capped(at: .seconds(2))
         var missing: [AttributeWrite] = []
@@ -114,6 +119,7 @@ struct PrimaryControl {
         }
         throw ActionFailure(
             .genericError,
-            "the cluster does not show \(missing.map(\.description).joined(separator: ", ")); the primary stays synchronous")
+            "the cluster does not show \(missing.map(\.description).joined(separator: ", ")); the primary stays synchronous"
+        )
     }
 }

@@ -23,6 +23,7 @@ public enum RunningPrimary {
         guard let latest = dataStatus.keys.sorted().first(where: { $0 != me && dataStatus[$0] == .latest }) else {
             return .primary
         }
-        return .stale(reason: "PostgreSQL runs as a primary here, but its data status is \(mine) and \(latest)'s is LATEST")
+        return .stale(
+            reason: "PostgreSQL runs as a primary here, but its data status is \(mine) and \(latest)'s is LATEST")
     }
 }

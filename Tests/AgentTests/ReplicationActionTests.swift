@@ -84,7 +84,8 @@ import Testing
     @Test func primaryHeardJustNowNeedsNoClusterQuery() throws {
         let h = ReplicationActionTests.standbyAlone()
         h.server.answer = { sql in
-            sql.contains("pg_is_in_recovery") ? ReplicationActionTests.recovery(true, receiver: "streaming", age: "0.05") : []
+            sql.contains("pg_is_in_recovery")
+                ? ReplicationActionTests.recovery(true, receiver: "streaming", age: "0.05") : []
         }
         #expect(try ReplicationMonitorAction(r: h.context(.monitor)).run() == .success)
         #expect(h.log.entries.allSatisfy { !$0.hasPrefix("crm_") }, "\(h.log.entries)")
@@ -98,7 +99,9 @@ import Testing
             nodes: [
                 "pgn1": .init(online: false),
                 "pgn2": .init(attributes: ["pgsql-data-status": "STREAMING|SYNC", "master-pgsql": "1000"]),
-                "pgn3": .init(attributes: ["pgsql-data-status": "STREAMING|ASYNC", "pgsql-xlog-loc": "0000000004000000"]),
+                "pgn3": .init(attributes: [
+                    "pgsql-data-status": "STREAMING|ASYNC", "pgsql-xlog-loc": "0000000004000000",
+                ]),
             ])
         h.server.answer = { sql in
             if sql.contains("pg_is_in_recovery") { return ReplicationActionTests.recovery(true, receiver: "waiting") }

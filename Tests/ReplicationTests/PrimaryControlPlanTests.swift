@@ -4,7 +4,7 @@ import Testing
 /// The order of the primary's effects (`PrimaryControlPlan`), one named row per scenario.
 @Suite struct PrimaryControlPlanTests {
     static let names = ResourceAttributes(resource: "pgsql")
-    static let pgn2 = NodeName("pgn2")!, pgn3 = NodeName("pgn3")!
+    static let pgn2 = NodeName.fixture("pgn2"), pgn3 = NodeName.fixture("pgn3")
 
     static func w(_ node: NodeName, _ name: String, _ value: String?) -> AttributeWrite {
         AttributeWrite(node: node, name: name, value: value, lifetime: name == names.dataStatus ? .forever : .reboot)

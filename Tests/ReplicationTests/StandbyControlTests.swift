@@ -73,8 +73,8 @@ import Testing
             expected: ["pgn2": ("STREAMING|SYNC", "100", "HS:sync")], newNames: ["pgn2"]),
     ]
 
-    static let pgn2 = NodeName("pgn2")!
-    static func lsn(_ text: String) -> LSN { LSN(postgres: text)! }
+    static let pgn2 = NodeName.fixture("pgn2")
+    static func lsn(_ text: String) -> LSN? { LSN(postgres: text) }
 
     /// A synchronous standby is promotable only once it holds what the primary acknowledged.
     @Test(arguments: [

@@ -76,7 +76,8 @@ final class FakeCluster: CommandRunner {
             return result(0, out: current + "\n")
         }
         let newValue = args.contains("-D") ? nil : value(after: "-v", in: args)
-        return write(node: value(after: "-N", in: args) ?? localNode, name: name, value: newValue, tool: "crm_attribute")
+        return write(
+            node: value(after: "-N", in: args) ?? localNode, name: name, value: newValue, tool: "crm_attribute")
     }
 
     private func write(node: String, name: String, value: String?, tool: String) -> CommandResult {
@@ -116,29 +117,33 @@ final class FakeCluster: CommandRunner {
 
     /// crm_mon's XML as Pacemaker 2.1 prints it; offline nodes show no attributes, as there.
     func xml() -> String {
-        let names = nodes.keys.sorted()
+        let sorted = nodes.sorted { $0.key < $1.key }
         var text = "<pacemaker-result api-version=\"2.29\" request=\"crm_mon -1 -A --output-as=xml\">\n<summary>"
         if let quorum {
-            text += "<current_dc present=\"true\" version=\"2.1.5\" name=\"\(localNode)\" id=\"1\""
+            text +=
+                "<current_dc present=\"true\" version=\"2.1.5\" name=\"\(localNode)\" id=\"1\""
                 + " with_quorum=\"\(quorum)\" mixed_version=\"false\"/>"
         } else {
             text += "<current_dc present=\"false\"/>"
         }
         text += "</summary>\n<nodes>\n"
-        for (k, name) in names.enumerated() {
-            text += "<node name=\"\(FakeCluster.escape(name))\" id=\"\(k + 1)\" online=\"\(nodes[name]!.online)\" type=\"member\"/>\n"
+        for (k, (name, node)) in sorted.enumerated() {
+            let id = "id=\"\(k + 1)\""
+            text += "<node name=\"\(FakeCluster.escape(name))\" \(id) online=\"\(node.online)\" type=\"member\"/>\n"
         }
         text += "</nodes>\n<resources>\n<clone id=\"\(resource)-clone\" multi_state=\"true\" unique=\"false\">\n"
-        for (k, name) in names.enumerated() {
-            let role = nodes[name]!.role ?? "Stopped"
-            text += "<resource id=\"\(resource)\" resource_agent=\"ocf:heartbeat:pgsql\" role=\"\(role)\" active=\"\(role != "Stopped")\">"
-            if role != "Stopped" { text += "<node name=\"\(FakeCluster.escape(name))\" id=\"\(k + 1)\" cached=\"true\"/>" }
+        for (k, (name, node)) in sorted.enumerated() {
+            let role = node.role ?? "Stopped"
+            text += "<resource id=\"\(resource)\" resource_agent=\"ocf:heartbeat:pgsql\" role=\"\(role)\">"
+            if role != "Stopped" {
+                text += "<node name=\"\(FakeCluster.escape(name))\" id=\"\(k + 1)\" cached=\"true\"/>"
+            }
             text += "</resource>\n"
         }
         text += "</clone>\n</resources>\n<node_attributes>\n"
-        for name in names where nodes[name]!.online {
+        for (name, node) in sorted where node.online {
             text += "<node name=\"\(FakeCluster.escape(name))\">\n"
-            for (key, value) in nodes[name]!.attributes.sorted(by: { $0.key < $1.key }) {
+            for (key, value) in node.attributes.sorted(by: { $0.key < $1.key }) {
                 text += "<attribute name=\"\(FakeCluster.escape(key))\" value=\"\(FakeCluster.escape(value))\"/>\n"
             }
             text += "</node>\n"

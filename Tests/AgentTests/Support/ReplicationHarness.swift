@@ -8,7 +8,9 @@ import Testing
 
 @testable import Agent
 
-/// One node of a replication cluster for agent tests: a temporary PGDATA and tmpdir, a recording
+/// One node of a replication cluster for agent tests.
+///
+/// A temporary PGDATA and tmpdir, a recording
 /// ``FakeCluster`` for the Pacemaker tools and a ``FakeServer`` for PostgreSQL, sharing one
 /// ``EffectLog``. No root, no server, no cluster.
 final class ReplicationHarness {
