@@ -21,7 +21,7 @@ struct PrimaryControl {
             r.context.deadline.sleep(.milliseconds(200))
             guard let (rows, primaryFlush) = try? r.replicationRows() else { continue }
             let wanted = r.currentSyncNames().names
-            let sync = rows.filter { wanted.contains($0.applicationName) && $0.syncState == "SYNC" }
+            let sync = rows.filter { wanted.contains($0.applicationName) && $0.syncState == .sync }
             guard sync.count == wanted.count else { continue }
             if target == nil { target = primaryFlush }
             if sync.allSatisfy({ StandbyControl.caughtUp($0, target: target) }) { break }

@@ -7,19 +7,32 @@ public struct ClusterStatus: Sendable {
     public var nodes: [NodeName: NodeAttributes] = [:]
     /// Node → role of the resource's instance there (`Promoted`, `Unpromoted`, `Started`, ...);
     /// the legacy `Master`/`Slave` are reported as `Promoted`/`Unpromoted`.
-    public var roles: [NodeName: String] = [:]
+    public var roles: [NodeName: InstanceRole] = [:]
+    /// Nodes the cluster has lost without knowing their state (`unclean="true"`: not yet fenced).
+    public var unclean: Set<NodeName> = []
     /// Whether this node's partition has quorum (`<current_dc with_quorum=…>`); `nil` when crm_mon
     /// did not say (no DC elected yet, or a view that knows only this node).
     public var quorum: Bool?
 
-    public init(nodes: [NodeName: NodeAttributes] = [:], roles: [NodeName: String] = [:], quorum: Bool? = nil) {
+    public init(
+        nodes: [NodeName: NodeAttributes] = [:], roles: [NodeName: InstanceRole] = [:], quorum: Bool? = nil,
+        unclean: Set<NodeName> = []
+    ) {
         self.nodes = nodes
         self.roles = roles
         self.quorum = quorum
+        self.unclean = unclean
+    }
+
+    /// Whether a node is known to be down: offline and clean (it left, or it was fenced), or not
+    /// a cluster member at all. A node cut off by a partition is offline but unclean.
+    public func isCleanlyDown(_ node: NodeName) -> Bool {
+        guard let info = nodes[node] else { return true }
+        return !info.online && !unclean.contains(node)
     }
 
     /// Nodes where the resource runs promoted.
-    public var promotedNodes: [NodeName] { roles.filter { $0.value == "Promoted" }.map(\.key).sorted() }
+    public var promotedNodes: [NodeName] { roles.filter { $0.value == .promoted }.map(\.key).sorted() }
 
     public func isOnline(_ node: NodeName) -> Bool { nodes[node]?.online ?? false }
 
@@ -31,7 +44,8 @@ public struct ClusterStatus: Sendable {
         var status = ClusterStatus()
         var stack: [String] = []
         var attributeNode: NodeName?
-        var resourceRole: String?
+        var resourceRole: InstanceRole?
+        var dc: NodeName?
         var sawRoot = false
         do {
             while let event = try scanner.next() {
@@ -50,9 +64,11 @@ public struct ClusterStatus: Sendable {
                         // No DC (an election after a membership change): nothing is decided, no quorum.
                         status.quorum =
                             attributes["present"] == "true" ? attributes["with_quorum"].map { $0 == "true" } : false
+                        dc = attributes["name"].flatMap(NodeName.init)
                     case ("node", "nodes", _):
                         if let n = attributes["name"].flatMap(NodeName.init) {
                             status.nodes[n, default: NodeAttributes(online: false)].online = attributes["online"] == "true"
+                            if attributes["unclean"] == "true" { status.unclean.insert(n) }
                         }
                     case ("node", "node_attributes", _):
                         attributeNode = attributes["name"].flatMap(NodeName.init)
@@ -64,8 +80,7 @@ public struct ClusterStatus: Sendable {
                     case ("resource", _, "resources"):
                         let id = attributes["id"] ?? ""
                         if id == resource || id.hasPrefix(resource + ":") {
-                            let role = attributes["role"] ?? ""
-                            resourceRole = role == "Master" ? "Promoted" : role == "Slave" ? "Unpromoted" : role
+                            resourceRole = InstanceRole(attributes["role"] ?? "")
                         } else {
                             resourceRole = nil
                         }
@@ -94,6 +109,9 @@ public struct ClusterStatus: Sendable {
             throw ActionFailure(.genericError, "crm_mon output could not be read")
         }
         guard sawRoot, stack.isEmpty else { throw ActionFailure(.genericError, "crm_mon printed incomplete XML") }
+        // A DC that is not online is a leftover of a partition whose election has not finished:
+        // its quorum flag is stale.
+        if let dc, status.nodes[dc]?.online == false { status.quorum = nil }
         return status
     }
 }

@@ -6,11 +6,11 @@
 public enum DataStatus: Hashable, Sendable, CustomStringConvertible {
     case latest
     case disconnect
-    case replication(state: String, syncState: String)
+    case replication(state: WALSenderState, syncState: SyncState)
 
-    public static let streamingSync = DataStatus.replication(state: "STREAMING", syncState: "SYNC")
-    public static let streamingAsync = DataStatus.replication(state: "STREAMING", syncState: "ASYNC")
-    public static let streamingPotential = DataStatus.replication(state: "STREAMING", syncState: "POTENTIAL")
+    public static let streamingSync = DataStatus.replication(state: .streaming, syncState: .sync)
+    public static let streamingAsync = DataStatus.replication(state: .streaming, syncState: .async)
+    public static let streamingPotential = DataStatus.replication(state: .streaming, syncState: .potential)
 
     public init?(attribute: String) {
         switch attribute {
@@ -21,7 +21,7 @@ public enum DataStatus: Hashable, Sendable, CustomStringConvertible {
             guard parts.count == 2, !parts[0].isEmpty,
                 parts.allSatisfy({ $0.allSatisfy { $0.isUppercase || $0 == "_" || $0.isNumber } })
             else { return nil }
-            self = .replication(state: String(parts[0]), syncState: String(parts[1]))
+            self = .replication(state: WALSenderState(String(parts[0])), syncState: SyncState(String(parts[1])))
         }
     }
 

@@ -1,18 +1,23 @@
 /// One row of the primary's `pg_stat_replication`: who streams, in which state, flushed how far.
 public struct ReplicationRow: Hashable, Sendable {
     public let applicationName: String
-    /// `upper(state)`: STREAMING, CATCHUP, STARTUP, BACKUP, STOPPING.
-    public let state: String
-    /// `upper(sync_state)`: SYNC, ASYNC, POTENTIAL, QUORUM.
-    public let syncState: String
+    public let state: WALSenderState
+    public let syncState: SyncState
     /// `flush_lsn`: how far the standby has written WAL to disk (`nil` when unknown).
     public let flush: LSN?
 
-    public init(applicationName: String, state: String, syncState: String, flush: LSN? = nil) {
+    public init(applicationName: String, state: WALSenderState, syncState: SyncState, flush: LSN? = nil) {
         self.applicationName = applicationName
-        self.state = state.uppercased()
-        self.syncState = syncState.uppercased()
+        self.state = state
+        self.syncState = syncState
         self.flush = flush
+    }
+
+    /// A row as PostgreSQL prints it (`state` and `sync_state` in any case).
+    public init(applicationName: String, state: String, syncState: String, flush: LSN? = nil) {
+        self.init(
+            applicationName: applicationName, state: WALSenderState(state), syncState: SyncState(syncState),
+            flush: flush)
     }
 
     public var dataStatus: DataStatus { .replication(state: state, syncState: syncState) }

@@ -102,7 +102,7 @@ public enum StandbyControl {
         if input.mode == .sync && !input.externalStandbys.isEmpty {
             let members = Set(input.nodeList.map(\.rawValue)).union(input.externalStandbys)
             var streaming: [String] = []
-            for row in input.rows where row.state == "STREAMING" && members.contains(row.applicationName) {
+            for row in input.rows where row.state == .streaming && members.contains(row.applicationName) {
                 if !streaming.contains(row.applicationName) { streaming.append(row.applicationName) }
             }
             let wanted = SynchronousStandbyNames(streaming)

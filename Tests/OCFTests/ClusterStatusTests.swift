@@ -52,7 +52,7 @@ import Testing
         #expect(s.attribute(pgn2, "pgsql-data-status") == "STREAMING|SYNC")
         #expect(s.attribute(pgn2, "note") == "a \"quoted\" & <escaped> A")
         #expect(s.promotedNodes == [pgn1])
-        #expect(s.roles[pgn2] == "Unpromoted")
+        #expect(s.roles[pgn2] == .unpromoted)
         #expect(s.roles.count == 2, "the VIP's node entry is not the resource's")
     }
 
@@ -79,7 +79,7 @@ import Testing
             """
         let s = try ClusterStatus.parse(xml, resource: "pgsql")
         #expect(s.promotedNodes.map(\.rawValue) == ["a"])
-        #expect(s.roles[NodeName("b")!] == "Unpromoted")
+        #expect(s.roles[NodeName.fixture("b")] == .unpromoted)
     }
 
     @Test func otherResourcesWithAPrefixDoNotCount() throws {

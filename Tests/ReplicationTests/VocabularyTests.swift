@@ -27,8 +27,9 @@ import Testing
     @Test(arguments: [
         ("LATEST", DataStatus.latest), ("DISCONNECT", .disconnect), ("STREAMING|SYNC", .streamingSync),
         ("STREAMING|ASYNC", .streamingAsync), ("STREAMING|POTENTIAL", .streamingPotential),
-        ("STREAMING|QUORUM", .replication(state: "STREAMING", syncState: "QUORUM")),
-        ("CATCHUP|ASYNC", .replication(state: "CATCHUP", syncState: "ASYNC")),
+        ("STREAMING|QUORUM", .replication(state: .streaming, syncState: .quorum)),
+        ("CATCHUP|ASYNC", .replication(state: .catchup, syncState: .async)),
+        ("NEWSTATE|SYNC", .replication(state: .other("NEWSTATE"), syncState: .sync)),
     ])
     func dataStatusValues(_ text: String, _ status: DataStatus) {
         #expect(DataStatus(attribute: text) == status)
