@@ -25,7 +25,7 @@ let package = Package(
 
         // Edges.
         .target(name: "Exec", dependencies: ["CShim"]),
-        .target(name: "Postgres", dependencies: ["CLibPQ", "Exec", "Replication"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CShim", "Exec", "Replication"]),
 
         // The agent: parameters, validation, actions, and the one error-to-exit-code mapping.
         .target(name: "Agent", dependencies: ["OCF", "Replication", "Exec", "Postgres"]),
@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "OCFTests", dependencies: ["OCF"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "OCF", "Postgres", "Exec"], exclude: ["Fixtures"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Exec", "Postgres", "OCF"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Exec", "Postgres", "OCF", "Replication", "CLibPQ"]),
     ],
     swiftLanguageModes: [.v6]
 )

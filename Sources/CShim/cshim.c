@@ -4,6 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +112,81 @@ int cshim_pipe(int fds[2]) {
         return err;
     }
     return 0;
+}
+
+int cshim_fork_call(void (*body)(void *context, int fd), void *context, pid_t *pid_out, int *read_fd) {
+    int fds[2];
+    int err = cshim_pipe(fds);
+    if (err != 0) return err;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        err = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return err;
+    }
+    if (pid == 0) {
+        /* Die with the parent: the child must never outlive the action that started it. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(1);
+        sigset_t all;
+        sigemptyset(&all);
+        sigprocmask(SIG_SETMASK, &all, NULL);
+        for (int s = 1; s < NSIG; s++) {
+            if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+        }
+        close(fds[0]);
+        int devnull = open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            for (int target = 0; target <= 2; target++) {
+                if (devnull != target && fds[1] != target) dup2(devnull, target);
+            }
+            if (devnull > 2) close(devnull);
+        }
+        body(context, fds[1]);
+        _exit(0);
+    }
+    close(fds[1]);
+    *pid_out = pid;
+    *read_fd = fds[0];
+    return 0;
+}
+
+static void write_all(int fd, const char *text, size_t length) {
+    while (length > 0) {
+        ssize_t n = write(fd, text, length);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        text += n;
+        length -= (size_t)n;
+    }
+}
+
+void cshim_resolve_hosts(void *context, int fd) {
+    char **names = (char **)context;
+    for (; *names != NULL; names++) {
+        struct addrinfo hints;
+        memset(&hints, 0, sizeof hints);
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        struct addrinfo *list = NULL;
+        int rc = getaddrinfo(*names, NULL, &hints, &list);
+        char line[NI_MAXHOST + 8];
+        if (rc != 0) {
+            int n = snprintf(line, sizeof line, "e %s\n", gai_strerror(rc));
+            if (n > 0) write_all(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+        } else {
+            for (struct addrinfo *entry = list; entry != NULL; entry = entry->ai_next) {
+                char host[NI_MAXHOST];
+                if (getnameinfo(entry->ai_addr, entry->ai_addrlen, host, sizeof host, NULL, 0, NI_NUMERICHOST) != 0)
+                    continue;
+                int n = snprintf(line, sizeof line, "a %s\n", host);
+                if (n > 0) write_all(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+            }
+            freeaddrinfo(list);
+        }
+        write_all(fd, ".\n", 2);
+    }
 }
 
 void cshim_syslog(int priority, const char *message) {

@@ -20,6 +20,11 @@ public struct Deadline: Sendable {
         return other.instant < instant ? other : self
     }
 
+    /// A deadline `duration` before this one (a step that must leave time for a later one).
+    public func earlier(by duration: Duration) -> Deadline {
+        Deadline(instant: instant - duration)
+    }
+
     /// Time left; zero once expired.
     public var remaining: Duration {
         let left = ContinuousClock.now.duration(to: instant)

@@ -1,7 +1,9 @@
 import Exec
+import Replication
 
 /// Reads settings from `postgresql.conf` text the way the shell agent's `get_pgsql_param` did:
-/// an uncommented `name = value` (or `name value`) line; quotes and trailing comments removed.
+/// an uncommented `name = value` (or `name value`) line; a quoted value is read as the server reads it,
+/// a bare one ends at a comment.
 /// When a setting appears more than once, the last one wins, as in PostgreSQL.
 public struct ConfigFile: Sendable {
     public let text: String
@@ -24,25 +26,10 @@ public struct ConfigFile: Sendable {
     }
 
     static func cleanValue(_ raw: Substring) -> String {
+        // A quoted value is read as the server reads it ('' and backslash escapes); an unclosed
+        // one (the server rejects the file) is taken up to the end of the line.
         if raw.first == "'" {
-            // A quoted value ends at the closing quote ('' is an escaped quote).
-            var value = ""
-            var index = raw.index(after: raw.startIndex)
-            while index < raw.endIndex {
-                let c = raw[index]
-                let next = raw.index(after: index)
-                if c == "'" {
-                    if next < raw.endIndex && raw[next] == "'" {
-                        value.append("'")
-                        index = raw.index(after: next)
-                        continue
-                    }
-                    break
-                }
-                value.append(c)
-                index = next
-            }
-            return value
+            return ConfigurationLiteral.unquote(raw)?.value ?? String(raw.dropFirst())
         }
         let beforeComment = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         return String(beforeComment).trimmingSpaces

@@ -6,8 +6,18 @@ public import Exec
 
 /// One libpq connection, used for the few queries an action needs and then closed.
 ///
-/// Connecting and querying use libpq's non-blocking API with poll(2), so both are bounded by the
-/// action's ``Deadline`` even when the server is hung (a stopped postmaster does not answer).
+/// Every libpq call made here returns within the action's ``Deadline``, even when the server is hung
+/// (a postmaster or backend stopped by SIGSTOP accepts connections into its backlog and never answers):
+/// - connecting and querying use libpq's non-blocking API with poll(2);
+/// - the steps libpq does synchronously while connecting are avoided (``ConnectionParameters``):
+///   host names are resolved by ``HostResolver`` in a child bounded by the deadline, and GSSAPI
+///   encryption is off unless asked for;
+/// - once connected the connection is in non-blocking mode (`PQsetnonblocking`), so neither a send
+///   nor `PQfinish`'s Terminate message waits for a full socket buffer to drain;
+/// - a query that times out is cancelled with `PQcancel` in a forked child (``ForkedCall``): PQcancel
+///   connects to the postmaster and waits for its reply without a timeout (a frozen postmaster holds
+///   it until thawed), so the agent keeps a slice of the query's time for it and kills the child when
+///   that is spent. (libpq 17's PQcancelStart/PQcancelPoll would need no child; Debian 12 has 15.)
 public final class Connection {
     private let handle: OpaquePointer
 
@@ -30,8 +40,11 @@ public final class Connection {
     public static func open(
         _ parameters: [(String, String)], as osUser: UserAccount?, until deadline: Deadline
     ) throws(PostgresError) -> Connection {
+        let prepared = try ConnectionParameters.prepared(
+            parameters, environment: libpqEnvironment,
+            resolve: { names throws(PostgresError) in try HostResolver.resolve(names, until: deadline) })
         let run = { () throws(PostgresError) -> Connection in
-            try connect(parameters, until: deadline)
+            try connect(prepared, until: deadline)
         }
         guard let osUser else { return try run() }
         do {
@@ -41,6 +54,15 @@ public final class Connection {
         } catch {
             throw PostgresError(.connection, "\(error)")
         }
+    }
+
+    /// The environment variables libpq itself would read for the rule in ``ConnectionParameters``.
+    private static var libpqEnvironment: [String: String] {
+        var environment: [String: String] = [:]
+        for name in ["PGHOST", "PGHOSTADDR", "PGGSSENCMODE"] {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
+        return environment
     }
 
     private static func connect(_ parameters: [(String, String)], until deadline: Deadline) throws(PostgresError)
@@ -65,13 +87,14 @@ public final class Connection {
         while true {
             switch state {
             case PGRES_POLLING_OK:
+                guard PQsetnonblocking(pointer, 1) == 0 else { throw connection.error(.connection) }
                 return connection
             case PGRES_POLLING_FAILED:
                 throw connection.error(.connection)
             case PGRES_POLLING_READING:
-                try connection.wait(forReading: true, until: deadline)
+                _ = try connection.wait(forReading: true, writing: false, until: deadline)
             default:
-                try connection.wait(forReading: false, until: deadline)
+                _ = try connection.wait(forReading: false, writing: true, until: deadline)
             }
             state = PQconnectPoll(pointer)
         }
@@ -81,17 +104,27 @@ public final class Connection {
     ///
     /// Each value is the text form, or `nil` for SQL NULL.
     /// - Throws: ``PostgresError`` of kind `.query` (server error), `.connection` or `.timeout`
-    ///   (the query is cancelled first).
+    ///   (the query is cancelled first, within the same deadline).
     public func query(_ sql: String, until deadline: Deadline) throws(PostgresError) -> [[String?]] {
+        // The answer may take the deadline less a slice kept for the cancel request.
+        let answerDeadline = deadline.earlier(by: Connection.cancelReserve(deadline))
         guard PQsendQuery(handle, sql) == 1 else { throw error(.connection) }
         var rows: [[String?]] = []
         var failure: PostgresError?
         do throws(PostgresError) {
+            // Flush the query; while libpq cannot send everything, it may also have to read.
             while true {
-                // Flush the query, then read until libpq has a complete result.
-                while PQflush(handle) == 1 { try wait(forReading: false, until: deadline) }
+                let flushed = PQflush(handle)
+                if flushed == 0 { break }
+                guard flushed == 1 else { throw error(.connection) }
+                if try wait(forReading: true, writing: true, until: answerDeadline).readable {
+                    guard PQconsumeInput(handle) == 1 else { throw error(.connection) }
+                }
+            }
+            while true {
+                // Read until libpq has a complete result.
                 while PQisBusy(handle) == 1 {
-                    try wait(forReading: true, until: deadline)
+                    _ = try wait(forReading: true, writing: false, until: answerDeadline)
                     guard PQconsumeInput(handle) == 1 else { throw error(.connection) }
                 }
                 guard let result = PQgetResult(handle) else { break }
@@ -106,31 +139,56 @@ public final class Connection {
                 }
             }
         } catch {
-            if error.kind == .timeout { cancel() }
-            throw error
+            guard error.kind == .timeout else { throw error }
+            let cancel = cancel(until: deadline)
+            throw PostgresError(.timeout, error.message + (cancel.map { "; \($0)" } ?? ""))
         }
         if let failure { throw failure }
         return rows
     }
 
+    /// The part of a query's time kept for cancelling it: a tenth of what is left, at most 250 ms
+    /// (a cancel request to a live postmaster takes about a millisecond).
+    static func cancelReserve(_ deadline: Deadline) -> Duration {
+        min(.milliseconds(250), deadline.remaining / 10)
+    }
+
     /// The server version as libpq reports it (e.g. 150020).
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
-    private func cancel() {
-        guard let token = PQgetCancel(handle) else { return }
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(token, &buffer, Int32(buffer.count))
-        PQfreeCancel(token)
+    /// Sends the cancel request for the running query, bounded by `deadline`; nil when the server
+    /// confirmed it, else why not (for the error message).
+    private func cancel(until deadline: Deadline) -> String? {
+        guard let token = PQgetCancel(handle) else { return "no cancel request could be made" }
+        defer { PQfreeCancel(token) }
+        switch ForkedCall.run(pgsql_swift_cancel_body, context: UnsafeMutableRawPointer(token), until: deadline) {
+        case .finished(let answer) where answer.hasPrefix("ok"):
+            return nil
+        case .finished(let answer):
+            return "the cancel request failed: " + String(answer.dropFirst(2)).trimmingSpaces
+        case .timedOut:
+            return "the cancel request was not answered either"
+        case .notStarted(let errno):
+            return "the cancel request could not be sent: errno \(errno)"
+        }
     }
 
-    private func wait(forReading: Bool, until deadline: Deadline) throws(PostgresError) {
+    /// Waits until the socket is readable or writable as asked, bounded by `deadline`.
+    private func wait(forReading: Bool, writing: Bool, until deadline: Deadline) throws(PostgresError)
+        -> (readable: Bool, writable: Bool)
+    {
         let socket = PQsocket(handle)
         guard socket >= 0 else { throw error(.connection) }
-        var entry = pollfd(fd: socket, events: Int16(forReading ? POLLIN : POLLOUT), revents: 0)
+        let events = (forReading ? Int32(POLLIN) : 0) | (writing ? Int32(POLLOUT) : 0)
+        var entry = pollfd(fd: socket, events: Int16(events), revents: 0)
         while true {
             if deadline.isExpired { throw PostgresError(.timeout, "PostgreSQL did not answer before the action's timeout") }
             let rc = poll(&entry, 1, max(1, deadline.remainingMilliseconds))
-            if rc > 0 { return }
+            if rc > 0 {
+                let failed = Int32(entry.revents) & Int32(POLLERR | POLLHUP | POLLNVAL) != 0
+                // An error or hang-up counts as readable: libpq then reads it and reports it.
+                return (Int32(entry.revents) & Int32(POLLIN) != 0 || failed, Int32(entry.revents) & Int32(POLLOUT) != 0)
+            }
             if rc < 0 && errno != EINTR { throw PostgresError(.connection, "poll failed: errno \(errno)") }
         }
     }

@@ -35,17 +35,15 @@ public struct RecoveryConfiguration: Hashable, Sendable {
     /// PostgreSQL 12 moved recovery settings into the main configuration.
     public static func usesStandbySignal(major: Int) -> Bool { major >= 12 }
 
-    /// A configuration-file string literal: quotes doubled, so a `'` in a command cannot end it.
-    public static func literal(_ value: String) -> String {
-        var out = "'"
-        for ch in value {
-            if ch == "'" { out += "''" } else if ch == "\n" { out += " " } else { out.append(ch) }
-        }
-        return out + "'"
-    }
+    /// A configuration-file string literal that the server reads back as exactly `value`.
+    public static func literal(_ value: String) -> String { ConfigurationLiteral.quote(value) }
 
+    /// The libpq connection string: host, port, user and application_name quoted as libpq needs
+    /// (bare when they are plain words, as the shell agent wrote them), then `primary_conninfo_opt`
+    /// as the operator wrote it (it is connection-string syntax already).
     public var primaryConninfo: String {
-        var conninfo = "host=\(masterIP) port=\(port) user=\(replicationUser) application_name=\(node)"
+        var conninfo = "host=\(ConninfoValue.quote(masterIP)) port=\(port) user=\(ConninfoValue.quote(replicationUser))"
+        conninfo += " application_name=\(ConninfoValue.quote(node.rawValue))"
         if !conninfoOptions.isEmpty { conninfo += " " + conninfoOptions }
         return conninfo
     }
@@ -65,8 +63,9 @@ public struct RecoveryConfiguration: Hashable, Sendable {
     }
 
     /// The line the agent appends to `postgresql.conf` to include a file of tmpdir (the shell
-    /// agent's exact text, so a configuration it edited is recognised).
-    public static func includeLine(for path: String) -> String { "include '\(path)' # added by pgsql RA" }
+    /// agent's exact text for a path without quotes or backslashes, so a configuration it edited is
+    /// recognised).
+    public static func includeLine(for path: String) -> String { "include \(literal(path)) # added by pgsql RA" }
 
     /// Whether `postgresql.conf` already includes `path` (any `include`/`include_if_exists` line,
     /// commented-out lines ignored).
@@ -74,7 +73,9 @@ public struct RecoveryConfiguration: Hashable, Sendable {
         for line in config.split(separator: "\n") {
             let text = line.drop(while: { $0 == " " || $0 == "\t" })
             guard text.hasPrefix("include") else { continue }
-            if text.contains("'\(path)'") { return true }
+            var rest = text.drop(while: { $0 != " " && $0 != "\t" && $0 != "=" && $0 != "'" })
+            rest = rest.drop(while: { $0 == " " || $0 == "\t" || $0 == "=" })
+            if ConfigurationLiteral.unquote(rest)?.value == path { return true }
         }
         return false
     }

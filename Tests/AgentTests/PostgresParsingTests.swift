@@ -38,6 +38,9 @@ import Testing
         #expect(config.value(of: "stats_temp_directory") == "pg_stat_tmp")
         #expect(config.value(of: "unix_socket_directory") == nil)
         #expect(config.value(of: "quoted") == "it's # not a comment")
+        // Read as the server's lexer reads it: \\ is a backslash, \t a tab, \' a quote.
+        let escaped = ConfigFile(text: #"restore_command = 'C:\\dir\\\tx\'q' # comment"#)
+        #expect(escaped.value(of: "restore_command") == "C:\\dir\\\tx'q")
         #expect(config.value(of: "listen_addresses") == nil)
     }
 

@@ -69,7 +69,10 @@ struct PlainModeTests {
         defer { kill(pid, SIGCONT) }
         env["OCF_RESKEY_CRM_meta_timeout"] = "3000"
         // The runner kills the agent after 20 s; a monitor that waited longer than its timeout would throw.
+        let start = ContinuousClock.now
         let monitor = try AgentBinary.run("monitor", env, timeout: .seconds(20))
+        let took = start.duration(to: .now)
+        #expect(took < .seconds(3), "monitor took \(took) with a 3 s timeout")
         #expect(monitor.code == 1)
         #expect(monitor.exitReason?.contains("did not answer") == true, "\(monitor.stderr)")
         kill(pid, SIGCONT)

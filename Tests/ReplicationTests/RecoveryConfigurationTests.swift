@@ -30,6 +30,27 @@ import Testing
         #expect(text.contains("restore_command = 'cp ''/arch/%f'' %p'\n"))
     }
 
+    @Test func everyValueIsEscapedForTheServersLexer() throws {
+        let node = try #require(NodeName(#"o'brien\1"#))
+        let conf = RecoveryConfiguration(
+            masterIP: "10.0.0.100", port: 5432, replicationUser: "rep user", node: node,
+            conninfoOptions: #"password='pa ss\'wd' keepalives_idle=60"#, restoreCommand: #"cp "/arch/%f" %p \t '\'"#,
+            archiveCleanupCommand: #"pg_archivecleanup C:\arch %r"#, recoveryEndCommand: #"echo done\"#,
+            usesStandbySignal: true)
+        let conninfo =
+            #"host=10.0.0.100 port=5432 user='rep user' application_name='o\'brien\\1' "#
+            + #"password='pa ss\'wd' keepalives_idle=60"#
+        #expect(conf.primaryConninfo == conninfo)
+        let lines = conf.content.split(separator: "\n").map(String.init)
+        #expect(
+            lines.contains(
+                #"primary_conninfo = 'host=10.0.0.100 port=5432 user=''rep user'' application_name=''o\\''brien\\\\1'' password=''pa ss\\''wd'' keepalives_idle=60'"#
+            ))
+        #expect(lines.contains(#"restore_command = 'cp "/arch/%f" %p \\t ''\\'''"#))
+        #expect(lines.contains(#"archive_cleanup_command = 'pg_archivecleanup C:\\arch %r'"#))
+        #expect(lines.contains(#"recovery_end_command = 'echo done\\'"#))
+    }
+
     @Test func includeLinesAreRecognisedNotDuplicated() {
         let path = "/var/lib/pgsql/tmp/rep_mode.conf"
         #expect(RecoveryConfiguration.includeLine(for: path) == "include '\(path)' # added by pgsql RA")
@@ -37,5 +58,12 @@ import Testing
         #expect(RecoveryConfiguration.includes("include_if_exists '\(path)'\n", path: path))
         #expect(!RecoveryConfiguration.includes("#include '\(path)'\n", path: path))
         #expect(!RecoveryConfiguration.includes("include '/other/rep_mode.conf'\n", path: path))
+        #expect(!RecoveryConfiguration.includes("include '\(path).bak'\n", path: path))
+        #expect(RecoveryConfiguration.includes("include = '\(path)'\n", path: path))
+
+        let odd = #"/var/lib/it's\tmp/rep_mode.conf"#
+        let line = #"include '/var/lib/it''s\\tmp/rep_mode.conf' # added by pgsql RA"#
+        #expect(RecoveryConfiguration.includeLine(for: odd) == line)
+        #expect(RecoveryConfiguration.includes(RecoveryConfiguration.includeLine(for: odd), path: odd))
     }
 }

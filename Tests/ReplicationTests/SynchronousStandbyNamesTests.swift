@@ -24,4 +24,19 @@ import Testing
         #expect(SynchronousStandbyNames(repModeConf: "") == .none)
         #expect(SynchronousStandbyNames(repModeConf: "# nothing\n") == .none)
     }
+
+    @Test(arguments: [
+        (#"FIRST 2 ("a b", "c""d")"#, ["a b", #"c"d"#]), (#""x,y""#, ["x,y"]), (#""(p)", q"#, ["(p)", "q"]),
+        ("*", ["*"]), ("ANY 2(a,b)", ["a", "b"]),
+    ])
+    func quotedNamesAreReadAsPostgreSQLReadsThem(_ setting: String, _ names: [String]) {
+        #expect(SynchronousStandbyNames(setting: setting).names == names)
+    }
+
+    @Test func namesWithQuotesAndBackslashesSurviveTheFile() {
+        let value = SynchronousStandbyNames([#"o'brien\1"#, #"say"hi"#])
+        #expect(value.setting == #"FIRST 2 ("o'brien\1", "say""hi")"#)
+        #expect(value.repModeConf == #"synchronous_standby_names = 'FIRST 2 ("o''brien\\1", "say""hi")'"# + "\n")
+        #expect(SynchronousStandbyNames(repModeConf: value.repModeConf) == value)
+    }
 }
