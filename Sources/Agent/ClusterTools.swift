@@ -50,6 +50,26 @@ struct ClusterTools {
         return try ClusterStatus.parse(result.standardOutput, resource: context.ocf.resourceName)
     }
 
+    /// Every node's permanent attributes from the CIB (offline nodes included).
+    func permanentAttributes() throws(ActionFailure) -> [NodeName: [String: String]] {
+        let result = try run(
+            "cibadmin", ["--query", "--scope", "nodes"], limit: .seconds(max(10, context.parameters.crmAttributeTimeout)))
+        guard result.succeeded else {
+            throw ActionFailure(.genericError, "cibadmin --query failed: \(result.combinedOutput.prefix(300))")
+        }
+        return try PermanentAttributes.parse(result.standardOutput)
+    }
+
+    /// Whether this node's partition has quorum, as the controller's membership says (`crm_node -q`).
+    func partitionHasQuorum(limit: Duration) throws(ActionFailure) -> Bool {
+        let result = try run("crm_node", ["-q"], limit: limit)
+        switch result.standardOutput.trimmingSpaces {
+        case "1" where result.succeeded: return true
+        case "0": return false
+        default: throw ActionFailure(.genericError, "crm_node -q failed: \(result.combinedOutput.prefix(300))")
+        }
+    }
+
     /// Carries out attribute writes in order; each is retried while the deadline allows, or – with
     /// `retrying: false` – tried once.
     func apply(_ writes: [AttributeWrite], retrying: Bool = true) throws(ActionFailure) {

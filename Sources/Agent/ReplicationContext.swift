@@ -100,6 +100,18 @@ final class ReplicationContext {
         SynchronousStandbyNames(repModeConf: TextFile.read(repModeConfPath) ?? "")
     }
 
+    /// How long ago rep_mode.conf was last written (by this agent, just before a reload); nil when
+    /// it cannot be told.
+    func syncNamesAge() -> Duration? {
+        var info = stat()
+        var now = timespec()
+        guard lstat(repModeConfPath, &info) == 0, clock_gettime(CLOCK_REALTIME, &now) == 0 else { return nil }
+        let nanoseconds =
+            (Int64(now.tv_sec) - Int64(info.st_mtim.tv_sec)) * 1_000_000_000 + Int64(now.tv_nsec)
+            - Int64(info.st_mtim.tv_nsec)
+        return .nanoseconds(max(0, nanoseconds))
+    }
+
     /// Writes rep_mode.conf; the caller reloads the server if it runs.
     func writeSyncNames(_ names: SynchronousStandbyNames) throws(ActionFailure) {
         do { try OwnedFile.write(repModeConfPath, names.repModeConf, owner: context.owner) } catch {
@@ -146,26 +158,31 @@ final class ReplicationContext {
         return values.max() ?? LSN(0)
     }
 
-    /// `pg_stat_replication`, and the primary's own flush position read in the same query.
-    func replicationRows() throws(ActionFailure) -> (rows: [ReplicationRow], primaryFlush: LSN?) {
+    /// `pg_stat_replication`, and – read in the same query – the primary's own flush position and
+    /// the `synchronous_standby_names` the server runs with.
+    func replicationRows() throws(ActionFailure) -> (
+        rows: [ReplicationRow], primaryFlush: LSN?, setting: SynchronousStandbyNames?
+    ) {
         let version = PostgresVersion.ofDataDirectory(p.pgdata) ?? PostgresVersion(major: 10)
         let flush = version.major >= 10 ? "flush_lsn" : "flush_location"
         let current =
             version.major >= 10
             ? "pg_current_wal_flush_lsn()"
             : version >= PostgresVersion(major: 9, minor: 6) ? "pg_current_xlog_flush_location()" : "pg_current_xlog_location()"
-        // The primary's position comes first, also when no standby streams (a row of NULLs then).
+        // The primary's columns come first, also when no standby streams (a row of NULLs then).
         let table = try sql(
-            "select \(current)::text, r.application_name, upper(r.state), upper(r.sync_state), r.\(flush)::text"
+            "select \(current)::text, current_setting('synchronous_standby_names'), r.application_name,"
+                + " upper(r.state), upper(r.sync_state), r.\(flush)::text"
                 + " from (select 1) one left join pg_stat_replication r on true")
         let primaryFlush = table.first.flatMap { $0.first ?? nil }.flatMap(LSN.init(postgres:))
+        let setting = table.first.flatMap { $0.count > 1 ? $0[1] : nil }.map { SynchronousStandbyNames(setting: $0) }
         let rows = table.compactMap { row -> ReplicationRow? in
-            guard row.count == 5, let name = row[1] else { return nil }
+            guard row.count == 6, let name = row[2] else { return nil }
             return ReplicationRow(
-                applicationName: name, state: row[2] ?? "", syncState: row[3] ?? "",
-                flush: row[4].flatMap(LSN.init(postgres:)))
+                applicationName: name, state: row[3] ?? "", syncState: row[4] ?? "",
+                flush: row[5].flatMap(LSN.init(postgres:)))
         }
-        return (rows, primaryFlush)
+        return (rows, primaryFlush, setting)
     }
 
     // MARK: cluster
@@ -182,6 +199,12 @@ final class ReplicationContext {
             clusterFailure = error
             throw error
         }
+    }
+
+    /// Forgets the cached view, so the next rule reads the cluster anew.
+    func forgetCluster() {
+        clusterView = nil
+        clusterFailure = nil
     }
 
     /// A view read anew (not the cached one), which then replaces the cache.
@@ -214,6 +237,15 @@ final class ReplicationContext {
             return ClusterStatus(nodes: [me: NodeAttributes(online: true)])
         }
     }
+
+    /// The other nodes of node_list that are out of sight without being cleanly down (a partition).
+    func outOfSight(_ view: ClusterStatus) -> [NodeName] {
+        others.filter { !view.isOnline($0) && !view.isCleanlyDown($0) }
+    }
+
+    /// Whether this node may be the minority of a partition: no quorum (or unknown) while another
+    /// node is out of sight without being cleanly down.
+    func partitioned(_ view: ClusterStatus) -> Bool { view.quorum != true && !outOfSight(view).isEmpty }
 
     func planner(_ view: ClusterStatus) -> AttributePlanner {
         AttributePlanner(names: names, me: me, nodes: view.nodes)

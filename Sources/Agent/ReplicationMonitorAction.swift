@@ -52,7 +52,9 @@ struct ReplicationMonitorAction {
                 try r.setOwnScore(.cannotPromote)
                 return .success
             }
-            try standby(shortcut: StandbyShortcut.applies(receiver: receiver, lastMessageAge: lastMessageAge))
+            try standby(
+                shortcut: StandbyShortcut.applies(receiver: receiver, lastMessageAge: lastMessageAge),
+                streaming: receiver == .state("streaming"))
             return .success
         }
         if r.p.monitorSQL != AgentParameters.defaultMonitorSQL {
@@ -60,23 +62,54 @@ struct ReplicationMonitorAction {
                 throw ActionFailure(.genericError, "PostgreSQL \(r.p.pgdb) isn't answering monitor_sql: \(error.reason)")
             }
         }
-        let view = r.clusterOrSelf()
-        var dataStatus: [NodeName: DataStatus] = [:]
-        for (node, attributes) in view.nodes {
-            if let value = attributes.values[r.names.dataStatus], let status = DataStatus(attribute: value) {
-                dataStatus[node] = status
+        // A probe must know whether this node is the cluster's primary before it claims anything;
+        // a recurring monitor of the promoted instance goes on with what it can see.
+        let view: ClusterStatus
+        if context.isProbe {
+            do { view = try r.cluster() } catch {
+                throw ActionFailure(
+                    .genericError,
+                    "PostgreSQL runs as a primary here, and the cluster cannot be read to tell whether it is this"
+                        + " cluster's primary (\(error.reason))")
             }
+        } else {
+            view = r.clusterOrSelf()
         }
-        if case .stale(let reason) = RunningPrimary.judge(me: r.me, promoted: view.promotedNodes, dataStatus: dataStatus) {
-            try r.setOwnScore(.cannotPromote)
-            throw ActionFailure(
-                .genericError, "\(reason): it is not this cluster's primary; left to the operator (stop it, or re-clone it)")
+        if !view.nodes.isEmpty, !view.promotedNodes.contains(r.me) { try refuseIfStale(view) }
+        if context.isProbe {
+            // A probe claims the role and nothing else: the standbys are the recurring monitor's.
+            try r.setOwnScore(.promoteMe)
+            try r.setDataStatus(.latest)
+            try r.setStatus(.primary)
+            return .runningPromoted
         }
-        if context.isProbe { try r.setOwnScore(.promoteMe) }
         try r.setDataStatus(.latest)
         try r.setStatus(.primary)
         try PrimaryControl(r: r).run()
         return .runningPromoted
+    }
+
+    /// A primary Pacemaker does not run promoted here: it must be this cluster's primary (see
+    /// ``RunningPrimary``), judged from every node's permanent data status (offline nodes too).
+    private func refuseIfStale(_ view: ClusterStatus) throws(ActionFailure) {
+        let permanent: [NodeName: [String: String]]
+        do { permanent = try r.tools.permanentAttributes() } catch {
+            throw ActionFailure(
+                .genericError,
+                "PostgreSQL runs as a primary here, and the node attributes cannot be read to tell whether it is"
+                    + " this cluster's primary (\(error.reason))")
+        }
+        var dataStatus: [NodeName: DataStatus] = [:]
+        for node in r.p.nodeList {
+            if let value = permanent[node]?[r.names.dataStatus], let status = DataStatus(attribute: value) {
+                dataStatus[node] = status
+            }
+        }
+        guard case .stale(let reason) = RunningPrimary.judge(me: r.me, promoted: view.promotedNodes, dataStatus: dataStatus)
+        else { return }
+        try r.setOwnScore(.cannotPromote)
+        throw ActionFailure(
+            .genericError, "\(reason): it is not this cluster's primary; left to the operator (stop it, or re-clone it)")
     }
 
     /// A standby: with no promoted instance anywhere, it is alone and may claim the master right;
@@ -85,12 +118,18 @@ struct ReplicationMonitorAction {
     /// While a primary is known to be there (``StandbyShortcut``) that primary's monitor sets this
     /// node's status and data status from `pg_stat_replication`: nothing to decide here, so no
     /// cluster query (the shell agent runs crm_mon on every standby monitor).
-    private func standby(shortcut: Bool) throws(ActionFailure) {
+    private func standby(shortcut: Bool, streaming: Bool) throws(ActionFailure) {
         if shortcut {
             r.logger.debug("Streaming from the primary")
             return
         }
-        let view = try r.cluster()
+        let view: ClusterStatus
+        do { view = try r.cluster() } catch {
+            // A streaming standby has a primary: the cluster being unreadable is no fault of its own.
+            guard streaming else { throw error }
+            r.logger.warning("\(error.reason); streaming from the primary, nothing to decide")
+            return
+        }
         if view.promotedNodes.isEmpty {
             r.logger.info("Master does not exist.")
             try r.setStatus(.aloneStandby)

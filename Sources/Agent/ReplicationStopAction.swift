@@ -16,7 +16,9 @@ struct ReplicationStopAction {
         let wasRunning: Bool
         if r.server.isRunning {
             wasRunning = true
-            try stopServer(escalateAfter: PartitionStop.escalation(configured: r.p.stopEscalateInSlave, quorum: quorum()))
+            try stopServer(
+                escalateAfter: PartitionStop.escalation(
+                    configured: r.p.stopEscalateInSlave, partitioned: viewBeforeStop().map(r.partitioned) ?? false))
         } else {
             wasRunning = false
             r.logger.info("PostgreSQL is already stopped.")
@@ -35,14 +37,18 @@ struct ReplicationStopAction {
     func demote() throws(ActionFailure) -> OCFExitCode {
         if r.server.isRunning {
             r.logger.info("Stopping PostgreSQL on demote.")
-            let quorum = quorum()
-            try stopServer(escalateAfter: PartitionStop.escalation(configured: r.p.stopEscalate, quorum: quorum))
+            let before = viewBeforeStop()
+            try stopServer(
+                escalateAfter: PartitionStop.escalation(
+                    configured: r.p.stopEscalate, partitioned: before.map(r.partitioned) ?? false))
             // Pacemaker's notify lists (also passed to the demote itself when notify=true); a
-            // malformed list counts as unknown, and the lock stays.
+            // malformed list counts as unknown, and the lock stays. So it does when the cluster
+            // cannot be read: this node may be cut off.
             let env = r.context.environment
+            let after = try? r.cluster(limit: .seconds(2))
             if LockFileRule.removeOnDemote(
                 unpromoted: try? NotifyEvent.list(.unpromoted, in: env), stopping: try? NotifyEvent.list(.stop, in: env),
-                quorum: quorum)
+                partitioned: after.map(r.partitioned) ?? true)
             {
                 r.logger.info("Removing \(r.lockPath).")
                 do { try OwnedFile.remove(r.lockPath) } catch { throw r.fileFailure(error) }
@@ -58,10 +64,11 @@ struct ReplicationStopAction {
         return .success
     }
 
-    /// Whether this partition has quorum, asked once before PostgreSQL stops (bounded: 5 s, so that a
-    /// hung CIB delays the stop little); `nil` when unknown. The view is kept for the attribute writes.
-    private func quorum() -> Bool? {
-        do { return try r.cluster(limit: .seconds(5)).quorum } catch {
+    /// The cluster as it is before PostgreSQL stops (bounded: 2 s, so that a hung CIB delays the
+    /// stop little), then forgotten: the attribute writes after the stop read it anew.
+    private func viewBeforeStop() -> ClusterStatus? {
+        defer { r.forgetCluster() }
+        do { return try r.cluster(limit: .seconds(2)) } catch {
             r.logger.warning("Cannot read the cluster status before stopping (\(error.reason))")
             return nil
         }

@@ -24,11 +24,14 @@ public struct OCFEnvironment: Sendable {
     public var checkLevel: Int
     /// `OCF_RESKEY_crm_feature_set`, the Pacemaker feature set, when passed.
     public var crmFeatureSet: String?
+    /// `CRM_meta_role`: the role a role-specific recurring monitor checks (`Promoted`, `Unpromoted`).
+    public var role: InstanceRole?
 
     public init(
         resourceInstance: String = "pgsql", intervalMilliseconds: Int = 0, timeoutMilliseconds: Int? = nil,
         onNode: NodeName? = nil, isPromotable: Bool = false, cloneMax: Int? = nil,
-        exitReasonPrefix: String = "ocf-exit-reason:", checkLevel: Int = 0, crmFeatureSet: String? = nil
+        exitReasonPrefix: String = "ocf-exit-reason:", checkLevel: Int = 0, crmFeatureSet: String? = nil,
+        role: InstanceRole? = nil
     ) {
         self.resourceInstance = resourceInstance
         self.resourceName = OCFEnvironment.stripCloneSuffix(resourceInstance)
@@ -40,6 +43,7 @@ public struct OCFEnvironment: Sendable {
         self.exitReasonPrefix = exitReasonPrefix
         self.checkLevel = checkLevel
         self.crmFeatureSet = crmFeatureSet
+        self.role = role
     }
 
     /// Whether a `monitor` with this environment is a probe (a one-shot monitor, interval 0).
@@ -78,7 +82,8 @@ public struct OCFEnvironment: Sendable {
             cloneMax: cloneMax,
             exitReasonPrefix: env["OCF_EXIT_REASON_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? "ocf-exit-reason:",
             checkLevel: checkLevel,
-            crmFeatureSet: env["OCF_RESKEY_crm_feature_set"].flatMap { $0.isEmpty ? nil : $0 }
+            crmFeatureSet: env["OCF_RESKEY_crm_feature_set"].flatMap { $0.isEmpty ? nil : $0 },
+            role: env[meta + "role"].flatMap { $0.isEmpty ? nil : InstanceRole($0) }
         )
     }
 

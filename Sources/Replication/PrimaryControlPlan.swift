@@ -4,9 +4,12 @@
 /// below 100) come first. A change of `synchronous_standby_names` that stops commits waiting for a
 /// standby ("releases" it) is made only after those writes are confirmed in a cluster view that has
 /// quorum: otherwise commits acknowledged from then on could be missing on a standby the cluster
-/// still sees as promotable, or that the majority of a partition is promoting. Without quorum the
-/// names stay and commits keep waiting. The shell agent switched to async first and wrote the
-/// attributes afterwards, with or without quorum.
+/// still sees as promotable, or that the majority of a partition is promoting. A standby whose node
+/// is cleanly down (it left, or it was fenced) can be promoted by nobody, so it is released without
+/// quorum too (a two-node cluster without `two_node`, the last node standing). Otherwise, without
+/// quorum the names stay and commits keep waiting, and a partitioned primary writes nothing for the
+/// other nodes (its CIB could win the merge when the partition heals). The shell agent switched to
+/// async first and wrote the attributes afterwards, with or without quorum.
 public enum PrimaryControlPlan {
     public struct Input: Sendable {
         public var names: ResourceAttributes
@@ -17,17 +20,31 @@ public enum PrimaryControlPlan {
         public var next: SynchronousStandbyNames?
         /// Whether this node's partition has quorum; `nil` when unknown (no cluster view).
         public var quorum: Bool?
+        /// The standbys (by `application_name`) whose nodes are cleanly down.
+        public var cleanlyDown: Set<String>
+        /// Whether some other node is out of sight without being cleanly down (a partition).
+        public var othersOutOfSight: Bool
 
         public init(
             names: ResourceAttributes, writes: [AttributeWrite], current: SynchronousStandbyNames,
-            next: SynchronousStandbyNames?, quorum: Bool?
+            next: SynchronousStandbyNames?, quorum: Bool?, cleanlyDown: Set<String> = [], othersOutOfSight: Bool = false
         ) {
             self.names = names
             self.writes = writes
             self.current = current
             self.next = next
             self.quorum = quorum
+            self.cleanlyDown = cleanlyDown
+            self.othersOutOfSight = othersOutOfSight
         }
+
+        /// Without quorum and with a node out of sight: this node may be the minority of a partition.
+        public var partitioned: Bool { quorum != true && othersOutOfSight }
+    }
+
+    /// The standbys a change of names stops waiting for.
+    public static func released(_ current: SynchronousStandbyNames, _ next: SynchronousStandbyNames) -> [String] {
+        current.names.filter { !next.mentions($0) }
     }
 
     /// Whether a write lowers a node's claim to be promoted.
@@ -40,21 +57,21 @@ public enum PrimaryControlPlan {
         }
     }
 
-    /// Whether going from `current` to `next` stops commits waiting for some standby.
-    public static func releases(_ current: SynchronousStandbyNames, _ next: SynchronousStandbyNames) -> Bool {
-        current.names.contains { !next.mentions($0) }
-    }
-
     public static func steps(_ input: Input) -> [PrimaryStep] {
-        let lowering = input.writes.filter { lowersPromotability($0, names: input.names) }
-        let rest = input.writes.filter { !lowersPromotability($0, names: input.names) }
+        var writes = input.writes
+        if input.partitioned { writes = writes.filter { input.cleanlyDown.contains($0.node.rawValue) } }
+        let lowering = writes.filter { lowersPromotability($0, names: input.names) }
+        let rest = writes.filter { !lowersPromotability($0, names: input.names) }
         var steps: [PrimaryStep] = []
         if !lowering.isEmpty { steps.append(.write(lowering)) }
         if let next = input.next {
-            if !releases(input.current, next) {
+            let released = released(input.current, next)
+            if released.isEmpty {
                 steps.append(.synchronousStandbyNames(next))
             } else if input.quorum == true {
                 if !lowering.isEmpty { steps.append(.confirm(lowering)) }
+                steps.append(.synchronousStandbyNames(next))
+            } else if released.allSatisfy(input.cleanlyDown.contains) {
                 steps.append(.synchronousStandbyNames(next))
             } else {
                 steps.append(.keepSynchronousWithoutQuorum(next))

@@ -81,10 +81,15 @@ public enum StandbyControl {
             case .streamingSync:
                 if input.promotable.contains(node) || row.map({ caughtUp($0, target: input.catchUpTarget) }) == true {
                     score = .canPromote
+                    status = .syncStandby
                 } else {
+                    // Until it holds every acknowledged commit its data counts as asynchronous: the
+                    // master-right election (no primary) must not accept it either.
                     awaiting.append(node)
+                    verdicts.append(
+                        StandbyVerdict(node: node, dataStatus: .streamingAsync, score: score, status: .syncStandby))
+                    continue
                 }
-                status = .syncStandby
             case .streamingAsync:
                 if input.mode == .async { score = input.nodeList.count <= 2 ? .canPromote : .cannotPromote }
                 if managesSyncNames && names.names.isEmpty { names = SynchronousStandbyNames([node.rawValue]) }

@@ -47,7 +47,8 @@ import Testing
     @Test func pidFile() throws {
         let file = try #require(
             PostmasterPidFile(
-                contents: "4242\n/var/lib/pgsql/data\n1700000000\n5432\n/var/run/postgresql\n*\n  5432001   3\nready   \n"))
+                contents:
+                    "4242\n/var/lib/pgsql/data\n1700000000\n5432\n/var/run/postgresql\n*\n  5432001   3\nready   \n"))
         #expect(file.pid == 4242)
         #expect(file.dataDirectory == "/var/lib/pgsql/data")
         #expect(file.port == 5432)
@@ -74,7 +75,8 @@ import Testing
             owner: .init(name: "postgres", uid: 1, gid: 1, home: "/", shell: "/bin/sh", groups: [1]), environment: [:],
             runner: NoRunner())
         #expect(
-            ctl.startArguments(extraOptions: ["-s"], logFile: "/l", serverOptions: "-c config_file=/c", waitSeconds: 117)
+            ctl.startArguments(
+                extraOptions: ["-s"], logFile: "/l", serverOptions: "-c config_file=/c", waitSeconds: 117)
                 == ["-s", "-D", "/d", "-l", "/l", "-o", "-c config_file=/c", "-w", "-t", "117", "start"])
         #expect(ctl.startArguments(extraOptions: [], logFile: "/l", serverOptions: "", waitSeconds: 0).contains("1"))
         #expect(ctl.stopArguments(.fast) == ["-W", "-D", "/d", "stop", "-m", "fast"])

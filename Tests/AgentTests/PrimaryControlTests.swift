@@ -55,12 +55,50 @@ import Testing
         #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
     }
 
-    @Test func writesThatDoNotShowUpFailTheMonitor() throws {
+    @Test func writesThatDoNotShowUpKeepThePrimarySynchronousWithoutFailingTheMonitor() throws {
         let h = PrimaryControlTests.lostSyncStandby()
-        // The tool says yes, the CIB never shows it (a write lost on its way).
+        // The tool says yes, the CIB does not show it (attrd writes it later, or lost it).
         h.cluster.afterWrite = { $0.nodes["pgn2"]?.attributes["master-pgsql"] = "100" }
-        #expect(throws: ActionFailure.self) { try PrimaryControl(r: h.context(.monitor)).run() }
+        try PrimaryControl(r: h.context(.monitor)).run()
         #expect(h.log.index(of: "reload") == nil)
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
+    }
+
+    @Test func membershipWithoutQuorumKeepsCommitsWaitingEvenIfTheCIBSaysQuorate() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        // The CIB's have-quorum is written by the DC; a fresh minority still shows the old value.
+        h.cluster.afterWrite = { $0.quorum = false }
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.log.index(of: "reload") == nil, "\(h.log.entries)")
+    }
+
+    /// Two nodes without quorum (no `two_node`), the standby's node cleanly down: nobody can
+    /// promote it, so commits stop waiting for it.
+    @Test func standbyWhoseNodeIsCleanlyDownIsReleasedWithoutQuorum() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        h.cluster.quorum = false
+        h.cluster.nodes["pgn2"] = .init(online: false, attributes: Attributes.syncStandby())
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.cluster.attribute("pgn2", "pgsql-data-status") == "DISCONNECT")
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = ''\n")
+    }
+
+    @Test func partitionedPrimaryWritesNothingForTheNodesOutOfSight() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        h.cluster.quorum = false
+        h.cluster.nodes["pgn2"] = .init(online: false, unclean: true, attributes: Attributes.syncStandby())
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.log.matching("crm_attribute").isEmpty, "\(h.log.entries)")
+        #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
+    }
+
+    @Test func reloadThatDidNotTakeIsSentAgain() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        h.server.answer = { _ in
+            replicationAnswer(primaryFlush: "0/900", setting: "", [("pgn2", "streaming", "sync", "0/900")])
+        }
+        try PrimaryControl(r: h.context(.monitor)).run()
+        #expect(h.log.index(of: "reload") != nil)
     }
 
     /// A standby made synchronous after an async period reaches 100 only once its flush position
@@ -84,7 +122,9 @@ import Testing
                 return replicationAnswer(primaryFlush: "0/A00", [("pgn2", "streaming", "sync", "0/900")])
             }
         }
-        try PrimaryControl(r: h.context(.monitor)).run()
+        var control = try PrimaryControl(r: h.context(.monitor))
+        control.settle = .zero
+        try control.run()
         #expect(h.file("rep_mode.conf") == "synchronous_standby_names = '\"pgn2\"'\n")
         #expect(scoreWhenCaughtUp == "-INFINITY", "100 before the standby held the acknowledged commits")
         #expect(h.cluster.attribute("pgn2", "master-pgsql") == "100", "\(h.log.entries)")
@@ -101,9 +141,28 @@ import Testing
             sql.contains("pg_stat_replication")
                 ? replicationAnswer(primaryFlush: "0/900", [("pgn2", "streaming", "sync", "0/300")]) : []
         }
-        try PrimaryControl(r: h.context(.monitor, seconds: 3.5)).run()
+        var control = try PrimaryControl(r: h.context(.monitor, seconds: 3.5))
+        control.settle = .zero
+        try control.run()
         #expect(h.cluster.attribute("pgn2", "master-pgsql") == "-INFINITY")
         #expect(h.cluster.attribute("pgn2", "pgsql-status") == "HS:sync")
+        #expect(h.cluster.attribute("pgn2", "pgsql-data-status") == "STREAMING|ASYNC", "no master right meanwhile")
+    }
+
+    @Test func catchUpTargetWaitsUntilTheReloadHasSettled() throws {
+        let h = ReplicationHarness(nodes: [
+            "pgn1": .init(attributes: Attributes.primary(), role: "Promoted"),
+            "pgn2": .init(attributes: Attributes.asyncStandby(), role: "Unpromoted"),
+        ])
+        h.setFile("rep_mode.conf", "synchronous_standby_names = '\"pgn2\"'\n")
+        h.server.answer = { sql in
+            sql.contains("pg_stat_replication")
+                ? replicationAnswer(primaryFlush: "0/900", [("pgn2", "streaming", "sync", "0/900")]) : []
+        }
+        var control = try PrimaryControl(r: h.context(.monitor, seconds: 3.5))
+        control.settle = .seconds(60)
+        try control.run()
+        #expect(h.cluster.attribute("pgn2", "master-pgsql") == "-INFINITY", "the reload is 0 s old")
     }
 
     @Test func caughtUpSynchronousStandbyKeepsItsScoreWithoutExtraWork() throws {

@@ -45,6 +45,53 @@ import Testing
         #expect(h.cluster.attribute("pgn1", "master-pgsql") == "1000")
     }
 
+    /// The real primary is offline (crm_mon hides its attributes); its LATEST is in the CIB.
+    @Test func stalePrimaryDoesNotWinWhileTheRealOneIsOffline() throws {
+        let h = ReplicationHarness(
+            nodes: [
+                "pgn1": .init(attributes: ["pgsql-data-status": "DISCONNECT"]),
+                "pgn2": .init(online: false, attributes: ["pgsql-data-status": "LATEST"]),
+            ], extra: ["OCF_RESKEY_CRM_meta_interval": "0"])
+        h.server.answer = { sql in sql.contains("pg_is_in_recovery") ? ReplicationActionTests.recovery(false) : [] }
+        #expect(throws: ActionFailure.self) { try ReplicationMonitorAction(r: h.context(.monitor)).run() }
+        #expect(h.cluster.attribute("pgn1", "pgsql-data-status") == "DISCONNECT")
+        #expect(h.cluster.attribute("pgn2", "pgsql-data-status") == "LATEST")
+        #expect(h.cluster.attribute("pgn1", "master-pgsql") == "-INFINITY")
+    }
+
+    @Test func probeOfAPrimaryWithoutAClusterViewClaimsNothing() throws {
+        let h = ReplicationHarness(
+            nodes: ["pgn1": .init(attributes: ["pgsql-data-status": "LATEST"])],
+            extra: ["OCF_RESKEY_CRM_meta_interval": "0"])
+        h.cluster.crmMonFails = true
+        h.server.answer = { sql in sql.contains("pg_is_in_recovery") ? ReplicationActionTests.recovery(false) : [] }
+        #expect(throws: ActionFailure.self) { try ReplicationMonitorAction(r: h.context(.monitor)).run() }
+        #expect(h.log.matching("crm_attribute").isEmpty, "\(h.log.entries)")
+    }
+
+    @Test func monitorOfThePromotedPrimaryReadsNoNodeSection() throws {
+        let h = PrimaryControlTests.lostSyncStandby()
+        h.server.answer = { sql in
+            if sql.contains("pg_is_in_recovery") { return ReplicationActionTests.recovery(false) }
+            return sql.contains("pg_stat_replication")
+                ? replicationAnswer(primaryFlush: "0/900", [("pgn2", "streaming", "sync", "0/900")]) : []
+        }
+        #expect(try ReplicationMonitorAction(r: h.context(.monitor)).run() == .runningPromoted)
+        #expect(h.log.matching("cibadmin").isEmpty)
+        #expect(h.log.matching("crm_mon").count == 1)
+    }
+
+    @Test func streamingStandbyWhoseClusterCannotBeReadIsFine() throws {
+        let h = ReplicationActionTests.standbyAlone()
+        h.cluster.crmMonFails = true
+        h.server.answer = { sql in
+            sql.contains("pg_is_in_recovery")
+                ? ReplicationActionTests.recovery(true, receiver: "streaming", age: "12") : []
+        }
+        #expect(try ReplicationMonitorAction(r: h.context(.monitor)).run() == .success)
+        #expect(h.log.matching("crm_attribute").isEmpty)
+    }
+
     @Test func primaryWhoseDataStatusWasTakenOverIsStale() throws {
         let h = ReplicationHarness(
             nodes: [
@@ -153,9 +200,12 @@ import Testing
 
     // MARK: item 11: demote in a partition
 
-    static func demotingPrimary(quorum: Bool?) -> ReplicationHarness {
+    static func demotingPrimary(quorum: Bool?, peerUnclean: Bool) -> ReplicationHarness {
         let h = ReplicationHarness(
-            nodes: ["pgn1": .init(attributes: Attributes.primary(), role: "Promoted"), "pgn2": .init(online: false)],
+            nodes: [
+                "pgn1": .init(attributes: Attributes.primary(), role: "Promoted"),
+                "pgn2": .init(online: false, unclean: peerUnclean),
+            ],
             extra: [
                 "OCF_RESKEY_CRM_meta_notify_promoted_uname": "pgn1",
                 "OCF_RESKEY_CRM_meta_notify_unpromoted_uname": "",
@@ -166,11 +216,24 @@ import Testing
         return h
     }
 
-    @Test(arguments: [(true, false), (false, true), (nil, true)] as [(Bool?, Bool)])
-    func demoteKeepsTheLockUnlessThePartitionHasQuorum(_ quorum: Bool?, _ keeps: Bool) throws {
-        let h = ReplicationActionTests.demotingPrimary(quorum: quorum)
+    @Test(
+        arguments: [
+            ("quorate, the standby's node cleanly down: removed", true, false, false),
+            ("no quorum, the peer cut off (unclean): kept", false, true, true),
+            ("no quorum, the peer cleanly down (last node standing): removed", false, false, false),
+            ("no DC, the peer cut off: kept", nil, true, true),
+        ] as [(String, Bool?, Bool, Bool)])
+    func demoteKeepsTheLockInAPartition(_ name: String, _ quorum: Bool?, _ unclean: Bool, _ keeps: Bool) throws {
+        let h = ReplicationActionTests.demotingPrimary(quorum: quorum, peerUnclean: unclean)
         _ = try ReplicationStopAction(r: h.context(.demote)).demote()
-        #expect((h.file("PGSQL.lock") != nil) == keeps, "quorum \(String(describing: quorum))")
+        #expect((h.file("PGSQL.lock") != nil) == keeps, "\(name)")
+    }
+
+    @Test func demoteKeepsTheLockWhenTheClusterCannotBeRead() throws {
+        let h = ReplicationActionTests.demotingPrimary(quorum: true, peerUnclean: false)
+        h.cluster.crmMonFails = true
+        _ = try ReplicationStopAction(r: h.context(.demote)).demote()
+        #expect(h.file("PGSQL.lock") != nil)
     }
 
     // MARK: 10b: no OCF_RESKEY_* or password reaches a Pacemaker tool

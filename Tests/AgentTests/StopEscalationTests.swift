@@ -2,10 +2,11 @@
 import Testing
 
 @Suite struct StopEscalationTests {
-    @Test(arguments: [
-        (90, nil, 90), (90, 120_000, 90), (90, 60_000, 50), (90, 90_000, 80), (60, 20_000, 10), (30, 5_000, -5),
-        (0, 120_000, 0),
-    ] as [(Int, Int?, Int)])
+    @Test(
+        arguments: [
+            (90, nil, 90), (90, 120_000, 90), (90, 60_000, 50), (90, 90_000, 80), (60, 20_000, 10), (30, 5_000, -5),
+            (0, 120_000, 0),
+        ] as [(Int, Int?, Int)])
     func escalationLeavesTenSecondsOfTheTimeout(_ configured: Int, _ timeout: Int?, _ expected: Int) {
         #expect(StopAction.escalationSeconds(configured: configured, timeoutMilliseconds: timeout) == expected)
     }

@@ -18,7 +18,18 @@ import Testing
                 false
             ),
             ("first start of a hand-started primary (no data status yet)", [], [:], true),
-            ("nothing promoted, own DISCONNECT, nobody LATEST", [], [pgn1: .disconnect, pgn2: .disconnect], true),
+            (
+                "nothing promoted, own DISCONNECT, nobody LATEST: stale", [], [pgn1: .disconnect, pgn2: .disconnect],
+                false
+            ),
+            (
+                "nothing promoted, no data status of its own while pgn2 has one: stale", [], [pgn2: .streamingSync],
+                false
+            ),
+            (
+                "promoted here and elsewhere (a switchover seen mid-way): this node is promoted", [pgn1, pgn2],
+                [pgn1: .latest, pgn2: .latest], true
+            ),
         ] as [(String, [NodeName], [NodeName: DataStatus], Bool)])
     func verdict(_ name: String, _ promoted: [NodeName], _ status: [NodeName: DataStatus], _ isPrimary: Bool) {
         let verdict = RunningPrimary.judge(me: RunningPrimaryTests.pgn1, promoted: promoted, dataStatus: status)

@@ -99,6 +99,7 @@ import Testing
         #expect(decision.standbys.first?.score.rawValue == score, "\(name)")
         #expect(decision.awaitingCatchUp == (waits ? [StandbyControlTests.pgn2] : []), "\(name)")
         #expect(decision.standbys.first?.status == .syncStandby)
+        #expect(decision.standbys.first?.dataStatus == (waits ? .streamingAsync : .streamingSync), "\(name)")
     }
 
     @Test(arguments: rows)

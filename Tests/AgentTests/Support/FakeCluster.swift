@@ -10,6 +10,8 @@ import Exec
 final class FakeCluster: CommandRunner {
     struct Node {
         var online = true
+        /// Lost without being fenced (a partition): offline and `unclean="true"`.
+        var unclean = false
         var attributes: [String: String] = [:]
         /// The role of the resource's instance (`Promoted`, `Unpromoted`), nil when stopped.
         var role: String?
@@ -53,6 +55,12 @@ final class FakeCluster: CommandRunner {
             let name = value(after: "-n", in: args) ?? ""
             let newValue = value(after: "-U", in: args)
             return write(node: value(after: "-N", in: args) ?? localNode, name: name, value: newValue, tool: program)
+        case "crm_node":
+            log.append("crm_node " + args.joined(separator: " "))
+            return result(0, out: quorum == true ? "1\n" : "0\n")
+        case "cibadmin":
+            log.append("cibadmin " + args.joined(separator: " "))
+            return crmMonFails ? result(1, error: "cibadmin: connection refused") : result(0, out: nodesSection())
         case "crm_resource":
             log.append("crm_resource " + args.joined(separator: " "))
             return result(0)
@@ -115,6 +123,23 @@ final class FakeCluster: CommandRunner {
         return out
     }
 
+    /// Attributes kept in the CIB's nodes section (lifetime forever), also for offline nodes.
+    static func isPermanent(_ name: String) -> Bool { name.hasSuffix("-data-status") }
+
+    /// `cibadmin --query --scope nodes`: every node's permanent attributes, offline nodes too.
+    func nodesSection() -> String {
+        var text = "<nodes>\n"
+        for (k, (name, node)) in nodes.sorted(by: { $0.key < $1.key }).enumerated() {
+            text += "<node id=\"\(k + 1)\" uname=\"\(FakeCluster.escape(name))\">"
+            text += "<instance_attributes id=\"nodes-\(k + 1)\">"
+            for (key, value) in node.attributes.sorted(by: { $0.key < $1.key }) where FakeCluster.isPermanent(key) {
+                text += "<nvpair id=\"nodes-\(k + 1)-\(key)\" name=\"\(key)\" value=\"\(FakeCluster.escape(value))\"/>"
+            }
+            text += "</instance_attributes></node>\n"
+        }
+        return text + "</nodes>\n"
+    }
+
     /// crm_mon's XML as Pacemaker 2.1 prints it; offline nodes show no attributes, as there.
     func xml() -> String {
         let sorted = nodes.sorted { $0.key < $1.key }
@@ -129,7 +154,8 @@ final class FakeCluster: CommandRunner {
         text += "</summary>\n<nodes>\n"
         for (k, (name, node)) in sorted.enumerated() {
             let id = "id=\"\(k + 1)\""
-            text += "<node name=\"\(FakeCluster.escape(name))\" \(id) online=\"\(node.online)\" type=\"member\"/>\n"
+            text +=
+                "<node name=\"\(FakeCluster.escape(name))\" \(id) online=\"\(node.online)\" unclean=\"\(node.unclean)\" type=\"member\"/>\n"
         }
         text += "</nodes>\n<resources>\n<clone id=\"\(resource)-clone\" multi_state=\"true\" unique=\"false\">\n"
         for (k, (name, node)) in sorted.enumerated() {

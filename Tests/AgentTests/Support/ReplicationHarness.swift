@@ -125,9 +125,12 @@ enum Attributes {
     }
 }
 
-/// Rows of the primary-control query: the primary's flush position, then one row per standby
-/// (`application_name`, state, sync_state, flush), or one row of NULLs when none streams.
-func replicationAnswer(primaryFlush: String, _ standbys: [(String, String, String, String)]) -> [[String?]] {
-    guard !standbys.isEmpty else { return [[primaryFlush, nil, nil, nil, nil]] }
-    return standbys.map { [primaryFlush, $0.0, $0.1.uppercased(), $0.2.uppercased(), $0.3] }
+/// Rows of the primary-control query: the primary's flush position and the server's
+/// `synchronous_standby_names` (NULL: not checked), then per standby `application_name`, state,
+/// sync_state and flush; one row of NULLs when none streams.
+func replicationAnswer(
+    primaryFlush: String, setting: String? = nil, _ standbys: [(String, String, String, String)]
+) -> [[String?]] {
+    guard !standbys.isEmpty else { return [[primaryFlush, setting, nil, nil, nil, nil]] }
+    return standbys.map { [primaryFlush, setting, $0.0, $0.1.uppercased(), $0.2.uppercased(), $0.3] }
 }
