@@ -215,14 +215,17 @@ final class ReplicationContext {
         return view
     }
 
-    /// The cluster view, retried every 500 ms while the action's deadline leaves time: for the
-    /// actions that must not go on blind (promote).
+    /// The cluster view, retried every 500 ms while at least half of the action's time is left (so
+    /// that what follows – a promotion – still has time to finish): for the actions that must not go
+    /// on blind.
     func clusterRetrying() throws(ActionFailure) -> ClusterStatus {
         if let clusterView { return clusterView }
+        let total = Duration.milliseconds(context.ocf.timeoutMilliseconds ?? 60_000)
+        let keep = max(.seconds(2), total / 2)
         while true {
             do { return try freshCluster() } catch {
                 clusterFailure = error
-                guard context.deadline.remaining > .seconds(2) else { throw error }
+                guard context.deadline.remaining > keep else { throw error }
                 logger.warning("\(error.reason); retrying")
                 context.deadline.sleep(.milliseconds(500))
             }

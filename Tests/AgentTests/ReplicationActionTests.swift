@@ -165,6 +165,7 @@ import Testing
             "pgn1": .init(attributes: Attributes.syncStandby(), role: "Unpromoted"),
             "pgn2": .init(attributes: Attributes.primary(), role: "Unpromoted"),
         ])
+        h.environment["OCF_RESKEY_CRM_meta_timeout"] = "4000"
         h.cluster.crmMonFails = true
         h.server.answer = { sql in sql.contains("pg_is_in_recovery") ? [["t"]] : [["0/3000000", "0/3000000"]] }
         let error = #expect(throws: ActionFailure.self) { try PromoteAction(r: h.context(.promote, seconds: 3)).run() }
