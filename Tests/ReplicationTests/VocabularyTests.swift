@@ -16,8 +16,16 @@ import Testing
     @Test(arguments: ["", "16", "16/", "/1", "G/1", "123456789/1", "16/B374D848/1"])
     func malformedPostgresLSN(_ text: String) { #expect(LSN(postgres: text) == nil) }
 
-    @Test(arguments: ["", "00000016B374D84", "00000016B374D8480", "00000016B374D84G"])
+    @Test(arguments: ["", "00000016B374D8480", "00000016B374D84G", "+3000060", "0x3000060", " 3000060", "16/", "1/2/3"])
     func malformedAttributeLSN(_ text: String) { #expect(LSN(attribute: text) == nil) }
+
+    /// Values another agent or version may have written: any case, shorter, or PostgreSQL's form.
+    @Test(
+        arguments: [
+            ("00000016b374d848", 0x16_B374_D848), ("16B374D848", 0x16_B374_D848), ("3000060", 0x300_0060),
+            ("16/B374D848", 0x16_B374_D848), ("0", 0),
+        ] as [(String, UInt64)])
+    func lenientAttributeLSN(_ text: String, _ value: UInt64) { #expect(LSN(attribute: text) == LSN(value)) }
 
     @Test func attributeOrderIsLSNOrder() throws {
         let a = try #require(LSN(postgres: "9/FFFFFFFF")), b = try #require(LSN(postgres: "A/0"))
