@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "OCFTests", dependencies: ["OCF"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "OCF", "Postgres", "Exec"], exclude: ["Fixtures"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Exec", "Postgres", "OCF"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Exec", "Postgres", "OCF", "Replication"]),
     ],
     swiftLanguageModes: [.v6]
 )

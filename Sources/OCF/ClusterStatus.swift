@@ -1,8 +1,9 @@
 public import Replication
 
 /// What one `crm_mon --output-as=xml -A` (Pacemaker ≥ 2.0.3; `--as-xml` before) says about the
-/// cluster: member nodes and whether they are online, every node's attributes (transient and
-/// permanent), and the role of each instance of one resource. Parsed structurally, never grepped.
+/// cluster: member nodes and whether they are online, the attributes (transient and permanent) of
+/// every online node (crm_mon lists none for an offline node: its ``NodeAttributes/knownNames`` is
+/// empty), and the role of each instance of one resource. Parsed structurally, never grepped.
 public struct ClusterStatus: Sendable {
     public var nodes: [NodeName: NodeAttributes] = [:]
     /// Node → role of the resource's instance there (`Promoted`, `Unpromoted`, `Started`, ...);
@@ -27,6 +28,7 @@ public struct ClusterStatus: Sendable {
         var status = ClusterStatus()
         var stack: [String] = []
         var attributeNode: NodeName?
+        var listed: Set<NodeName> = []
         var resourceRole: String?
         var sawRoot = false
         do {
@@ -48,7 +50,10 @@ public struct ClusterStatus: Sendable {
                         }
                     case ("node", "node_attributes", _):
                         attributeNode = attributes["name"].flatMap(NodeName.init)
-                        if let n = attributeNode, status.nodes[n] == nil { status.nodes[n] = NodeAttributes(online: false) }
+                        if let n = attributeNode {
+                            listed.insert(n)
+                            if status.nodes[n] == nil { status.nodes[n] = NodeAttributes(online: false) }
+                        }
                     case ("attribute", "node", "node_attributes"):
                         if let n = attributeNode, let key = attributes["name"], let value = attributes["value"] {
                             status.nodes[n]?.values[key] = value
@@ -86,6 +91,10 @@ public struct ClusterStatus: Sendable {
             throw ActionFailure(.genericError, "crm_mon output could not be read")
         }
         guard sawRoot, stack.isEmpty else { throw ActionFailure(.genericError, "crm_mon printed incomplete XML") }
+        // crm_mon lists the attributes of online nodes only: an offline node's are unknown, not absent.
+        for (name, info) in status.nodes where !info.online && !listed.contains(name) {
+            status.nodes[name]?.knownNames = []
+        }
         return status
     }
 }

@@ -72,6 +72,27 @@ import Testing
         #expect(base.slots(on: nodes[1], nodeList: nodes).map(\.rawValue) == ["s_pgn1", "s_pgn3"])
     }
 
+    /// Whether a node is "other" is decided after the slot normalisation: a primary whose name
+    /// Pacemaker and node_list spell differently never keeps a slot for itself.
+    @Test(
+        arguments: [
+            ("PGN1 pgn2", "pgn1", ["s_pgn2"]), ("pgn1 pgn2", "PGN1", ["s_pgn2"]), ("Pg-1 pgn2", "pg_1", ["s_pgn2"]),
+            ("pgn1 pgn-2 pgn_2", "pgn1", ["s_pgn_2"]),
+        ] as [(String, String, [String])])
+    func primaryNeverKeepsASlotForItself(_ list: String, _ primary: String, _ slots: [String]) throws {
+        let base = try #require(ReplicationSlotName("s"))
+        let nodes = try #require(NodeName.list(list))
+        #expect(base.slots(on: try #require(NodeName(primary)), nodeList: nodes).map(\.rawValue) == slots)
+    }
+
+    /// A standby keeps no slot at all: it drops the agent's slot of every node, its own name's too
+    /// (left behind by a primary that kept a slot for itself).
+    @Test func aStandbyDropsEverySlotOfNodeList() throws {
+        let base = try #require(ReplicationSlotName("s"))
+        let nodes = try #require(NodeName.list("PGN1 pgn2 pgn-3 pgn_3"))
+        #expect(base.slots(for: nodes).map(\.rawValue) == ["s_pgn1", "s_pgn2", "s_pgn_3"])
+    }
+
     @Test(arguments: ["Upper", "with-dash", "dot.ted", "", "spa ce", String(repeating: "s", count: 64)])
     func invalidSlotNames(_ text: String) { #expect(ReplicationSlotName(text) == nil) }
 
