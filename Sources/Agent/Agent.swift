@@ -73,6 +73,9 @@ public enum Agent {
                 try Validation.level10(
                     parameters, ocf: ocf, owner: owner, isProbe: isProbe, searchPath: searchPath, logger: logger)
             }
+            if [.start, .promote, .notify, .monitor, .status].contains(action) {
+                try Validation.membership(parameters, me: LocalNode.name(ocf))
+            }
         } catch {
             return try failedValidation(error, action: action, environment: environment, logger: logger)
         }

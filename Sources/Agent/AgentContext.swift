@@ -32,14 +32,16 @@ public final class AgentContext {
     /// Whether this is a probe: a `monitor` with interval 0.
     public var isProbe: Bool { action == .monitor && ocf.isProbeInterval }
 
+    /// The environment of the Pacemaker tools the agent runs: ``ChildEnvironment`` (no
+    /// `OCF_RESKEY_*`, no `PGPASSWORD`).
+    public var toolEnvironment: [String: String] { ChildEnvironment.inherited(from: environment) }
+
     /// The environment of the PostgreSQL programs the agent runs, like `su pgdba` gave the shell agent:
-    /// the agent's environment without any `OCF_RESKEY_*` value (the monitor password lives there),
-    /// `PGUSER` and `PGPASSWORD`; the owner's HOME/USER/LOGNAME/SHELL; `PGPORT`; and `pglibs` on
+    /// ``ChildEnvironment`` (no `OCF_RESKEY_*` value, where the monitor password lives, no `PGUSER`
+    /// or `PGPASSWORD`); the owner's HOME/USER/LOGNAME/SHELL; `PGPORT`; and `pglibs` on
     /// `LD_LIBRARY_PATH`.
     public var childEnvironment: [String: String] {
-        var env = environment.filter {
-            !$0.key.hasPrefix("OCF_RESKEY_") && $0.key != "PGUSER" && $0.key != "PGPASSWORD"
-        }
+        var env = ChildEnvironment.inherited(from: environment)
         env["HOME"] = owner.home
         env["USER"] = owner.name
         env["LOGNAME"] = owner.name

@@ -93,12 +93,22 @@ public struct AgentParameters: Sendable {
                 )
             }
             // Every standby's slot is `<name>_<node>`: each must be a valid slot name too, or the
-            // primary could not create it and the standby would wait for it forever.
-            for node in nodeList where name.slot(for: node) == nil {
-                throw ActionFailure(
-                    .notConfigured,
-                    "Invalid replication slot name for node \(node): '\(slot)_\(node.rawValue.lowercased())' must be at most \(ReplicationSlotName.maximumLength) lower case letters, numbers and underscores"
-                )
+            // primary could not create it and the standby would wait for it forever; and no two
+            // nodes may share one.
+            var owners: [ReplicationSlotName: NodeName] = [:]
+            for node in nodeList {
+                guard let own = name.slot(for: node) else {
+                    throw ActionFailure(
+                        .notConfigured,
+                        "Invalid replication slot name for node \(node): '\(slot)_\(ReplicationSlotName.suffix(for: node))' must be at most \(ReplicationSlotName.maximumLength) lower case letters, numbers and underscores"
+                    )
+                }
+                if let other = owners.updateValue(node, forKey: own) {
+                    throw ActionFailure(
+                        .notConfigured,
+                        "node_list entries \(other) and \(node) would share the replication slot \(own); rename one node"
+                    )
+                }
             }
             replicationSlotName = name
         } else {
@@ -171,10 +181,20 @@ struct ParameterReader {
         }
     }
 
+    /// A list of distinct node names.
+    ///
+    /// A name given twice, also in another case (one Pacemaker node, two spellings for PostgreSQL),
+    /// is a configuration error.
     func nodeList(_ name: String) throws(ActionFailure) -> [NodeName] {
         guard let text = optional(name) else { return [] }
-        guard let names = NodeName.list(text) else {
+        guard let names = NodeName.words(text) else {
             throw ActionFailure(.notConfigured, "\(name) must be node names separated by spaces, not '\(text)'")
+        }
+        for (k, node) in names.enumerated() {
+            if let earlier = names[..<k].first(where: node.sameNodeIgnoringCase) {
+                let spelling = earlier == node ? "" : " (as \(earlier))"
+                throw ActionFailure(.notConfigured, "\(name) names \(node) twice\(spelling): '\(text)'")
+            }
         }
         return names
     }

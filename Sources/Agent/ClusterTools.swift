@@ -31,7 +31,8 @@ struct ClusterTools {
     private func run(_ name: String, _ arguments: [String], limit: Duration) throws(ActionFailure) -> CommandResult {
         let deadline = context.deadline.capped(at: limit)
         do {
-            return try context.runner.run(Command(tool(name), arguments, environment: context.environment), until: deadline)
+            return try context.runner.run(
+                Command(tool(name), arguments, environment: context.toolEnvironment), until: deadline)
         } catch {
             switch error {
             case .timedOut: throw ActionFailure(.genericError, "\(name) did not answer within \(limit)")
@@ -81,12 +82,31 @@ struct ClusterTools {
         }
     }
 
-    /// This node's promotion score.
-    func setPromotionScore(_ score: PromotionScore, me: NodeName, retrying: Bool = true) throws(ActionFailure) {
+    /// The stored value of one node attribute (`crm_attribute -G`), one attempt within
+    /// `crm_attr_timeout`: `nil` when it has none.
+    func query(_ name: String, of node: NodeName, lifetime: AttributeWrite.Lifetime) throws(ActionFailure) -> String? {
+        let arguments = ["-G", "-q", "-l", lifetime.rawValue, "-N", node.rawValue, "-n", name]
+        let result = try run(
+            "crm_attribute", arguments, limit: .seconds(max(1, context.parameters.crmAttributeTimeout)))
+        switch result.termination {
+        case .exited(0):
+            var value = Substring(result.standardOutput)
+            while value.hasSuffix("\n") { value = value.dropLast() }
+            return String(value)
+        case .exited(105):  // CRM_EX_NOSUCH: no such attribute
+            return nil
+        default:
+            throw ActionFailure(
+                .genericError, "crm_attribute \(arguments.joined(separator: " ")) failed: \(result.combinedOutput)")
+        }
+    }
+
+    /// This instance's promotion score, on `node` (this node, or its bundle's host).
+    func setPromotionScore(_ score: PromotionScore, on node: NodeName, retrying: Bool = true) throws(ActionFailure) {
         let arguments = hasPromotionOption
-            ? ["--promotion=\(context.ocf.resourceName)", "-v", score.rawValue]
-            : ["-N", me.rawValue, "-n", "master-\(context.ocf.resourceName)", "-l", "reboot", "-v", score.rawValue]
-        context.logger.info("Changing \(context.ocf.resourceName) promotion score on \(me) to \(score.rawValue)")
+            ? ["--promotion=\(context.ocf.resourceName)", "-N", node.rawValue, "-v", score.rawValue]
+            : ["-N", node.rawValue, "-n", "master-\(context.ocf.resourceName)", "-l", "reboot", "-v", score.rawValue]
+        context.logger.info("Changing \(context.ocf.resourceName) promotion score on \(node) to \(score.rawValue)")
         try attempt("crm_attribute", arguments, retrying: retrying)
     }
 
@@ -95,9 +115,11 @@ struct ClusterTools {
         try attempt("crm_resource", ["-B", "-r", context.ocf.resourceInstance, "-N", me.rawValue, "-Q"])
     }
 
-    /// A transient attribute through attrd (`<rsc>-receiver-status`).
+    /// A transient attribute of this instance through attrd (`<rsc>-receiver-status`), on
+    /// ``OCFEnvironment/attributeTarget`` (attrd's own choice when the agent runs by hand).
     func attrdUpdate(_ name: String, _ value: String?, retrying: Bool = true) throws(ActionFailure) {
-        try attempt("attrd_updater", ["-n", name] + (value.map { ["-U", $0] } ?? ["-D"]), retrying: retrying)
+        let node = context.ocf.attributeTarget.map { ["-N", $0.rawValue] } ?? []
+        try attempt("attrd_updater", node + ["-n", name] + (value.map { ["-U", $0] } ?? ["-D"]), retrying: retrying)
     }
 
     private func attempt(_ name: String, _ arguments: [String], retrying: Bool = true) throws(ActionFailure) {

@@ -25,7 +25,7 @@ final class ReplicationContext {
 
     init(context: AgentContext, server: (any LocalServer)? = nil) throws(ActionFailure) {
         self.context = context
-        guard let me = context.ocf.onNode ?? ReplicationContext.localNodeName(context) else {
+        guard let me = LocalNode.name(context.ocf) else {
             throw ActionFailure(.genericError, "Cannot determine this node's name (OCF_RESKEY_CRM_meta_on_node unset)")
         }
         self.me = me
@@ -255,12 +255,33 @@ final class ReplicationContext {
     }
 
     /// Applies writes and records them in the cached view, so later rules in this action see them.
+    ///
+    /// A write planned without knowing the stored value (an offline node's) is checked against the
+    /// CIB first and dropped when it changes nothing.
     func apply(_ writes: [AttributeWrite?]) throws(ActionFailure) {
-        let list = writes.compactMap { $0 }
+        var list: [AttributeWrite] = []
+        for w in writes.compactMap({ $0 }) where !isStored(w) { list.append(w) }
         guard !list.isEmpty else { return }
         try attributeCall { () throws(ActionFailure) in try tools.apply(list, retrying: !bestEffortAttributes) }
-        guard clusterView != nil else { return }
-        for w in list { clusterView!.nodes[w.node]?.values[w.name] = w.value }
+        for w in list { clusterView?.nodes[w.node]?.record(w.name, w.value) }
+    }
+
+    /// Whether the cluster already stores `write`'s value.
+    ///
+    /// Read with `crm_attribute -G` when the view cannot tell (crm_mon shows no attributes of an
+    /// offline node). A failed read counts as "not stored": the write goes ahead, as it did before
+    /// the read existed.
+    private func isStored(_ write: AttributeWrite) -> Bool {
+        guard let view = clusterView, planner(view).needsStoredValue(write) else { return false }
+        let stored: String?
+        do { stored = try tools.query(write.name, of: write.node, lifetime: write.lifetime) } catch {
+            logger.warning("Cannot read \(write.name) of \(write.node) (\(error.reason)); writing it")
+            return false
+        }
+        var known = view
+        known.nodes[write.node]?.record(write.name, stored)
+        clusterView = known
+        return planner(known).isUnchanged(write)
     }
 
     func setStatus(_ status: PgsqlStatus, on node: NodeName? = nil) throws(ActionFailure) {
@@ -275,14 +296,18 @@ final class ReplicationContext {
         try apply([planner(clusterOrSelf()).own(name, value)])
     }
 
+    /// The node this instance's promotion score belongs to: this node, or in a bundle with
+    /// `container-attribute-target=host` its host (``OCFEnvironment/attributeTarget``).
+    var scoreNode: NodeName { context.ocf.attributeTarget ?? me }
+
     /// This node's promotion score, written only when it changes.
     func setOwnScore(_ score: PromotionScore) throws(ActionFailure) {
         let view = clusterOrSelf()
-        guard view.attribute(me, names.promotionScore) != score.rawValue else { return }
+        guard view.attribute(scoreNode, names.promotionScore) != score.rawValue else { return }
         try attributeCall { () throws(ActionFailure) in
-            try tools.setPromotionScore(score, me: me, retrying: !bestEffortAttributes)
+            try tools.setPromotionScore(score, on: scoreNode, retrying: !bestEffortAttributes)
         }
-        if clusterView != nil { clusterView!.nodes[me]?.values[names.promotionScore] = score.rawValue }
+        clusterView?.nodes[scoreNode]?.record(names.promotionScore, score.rawValue)
     }
 
     /// check_wal_receiver: deletes `<rsc>-receiver-status` (stop, demote).
@@ -300,25 +325,17 @@ final class ReplicationContext {
         }
     }
 
-    private static func localNodeName(_ context: AgentContext) -> NodeName? {
-        var info = utsname()
-        guard uname(&info) == 0 else { return nil }
-        let name = withUnsafeBytes(of: &info.nodename) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        return NodeName(name)
-    }
-
     // MARK: slots
 
     func slotExists(_ slot: ReplicationSlotName) throws(ActionFailure) -> Bool {
         try value("select count(*) from pg_replication_slots where slot_name = '\(slot.rawValue)'") != "0"
     }
 
-    /// Drops the slots this node would keep as a primary (a standby must not retain WAL for others).
+    /// Drops the agent's slots of every node of node_list, this node's included (a standby must not
+    /// retain WAL for anyone; a slot named after itself is a leftover of an older version).
     func dropOwnSlots() throws(ActionFailure) {
         guard let base = p.replicationSlotName else { return }
-        for slot in base.slots(on: me, nodeList: p.nodeList) where try slotExists(slot) {
+        for slot in base.slots(for: p.nodeList) where try slotExists(slot) {
             _ = try sql("select pg_drop_replication_slot('\(slot.rawValue)')")
             logger.info("PostgreSQL delete the replication slot(\(slot.rawValue)).")
         }

@@ -157,7 +157,7 @@ struct ReplicationMonitorAction {
         for node in r.p.nodeList {
             if node == r.me {
                 locations.append((node, location.attribute))
-            } else if let value = view.attribute(node, r.names.xlogLocation), LSN(attribute: value) != nil {
+            } else if let value = view.attribute(node, r.names.xlogLocation) {
                 locations.append((node, value))
             }
         }
@@ -172,6 +172,7 @@ struct ReplicationMonitorAction {
             MasterRight.Input(
                 mode: r.mode, dataStatus: dataStatus, me: r.me, myLocation: location, locations: locations,
                 lastNoteIndex: last, lastNote: lastNote, checkCount: r.p.xlogCheckCount))
+        for node in decision.unreadable { r.logger.warning("Ignoring \(node)'s unreadable \(r.names.xlogLocation)") }
         do {
             switch decision.notes {
             case .none: break

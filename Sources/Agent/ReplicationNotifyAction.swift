@@ -42,6 +42,11 @@ struct ReplicationNotifyAction {
         let view = try r.cluster()
         let theirs = view.attribute(promoting, r.names.masterBaseline)
         let mine = view.attribute(r.me, r.names.masterBaseline)
+        for (node, value) in [(promoting, theirs), (r.me, mine)] {
+            if let value, LSN(attribute: value) == nil {
+                r.logger.warning("Unreadable \(r.names.masterBaseline) '\(value)' on \(node): not counted as newer")
+            }
+        }
         guard MasterRight.newerThanPromoted(myBaseline: mine, promotedBaseline: theirs) else { return .success }
         try r.tools.banHere(me: r.me)
         throw ActionFailure(

@@ -32,13 +32,43 @@ public enum Validation {
         if !p.externalStandbyNodeList.isEmpty && p.replicationMode != .sync {
             throw ActionFailure(.notConfigured, "external_standby_node_list requires rep_mode=sync.")
         }
-        // Node names become application_name and synchronous_standby_names entries.
-        let forbidden: Set<Character> = ["'", "\"", "\\", ",", "(", ")", "="]
-        for node in p.nodeList + p.externalStandbyNodeList where node.rawValue.contains(where: forbidden.contains) {
-            throw ActionFailure(
-                .notConfigured, "Node name '\(node)' cannot be used as a PostgreSQL application_name (no quotes, commas, parentheses or '=')")
+        // Node names become application_name and synchronous_standby_names entries: a name PostgreSQL
+        // would change never matches its pg_stat_replication row.
+        for (list, nodes) in [("node_list", p.nodeList), ("external_standby_node_list", p.externalStandbyNodeList)] {
+            for node in nodes {
+                if let problem = node.applicationNameProblem {
+                    throw ActionFailure(
+                        .notConfigured,
+                        "\(list): node name '\(node)' \(problem); it cannot be a standby's application_name")
+                }
+            }
         }
         return owner
+    }
+
+    /// In rep_mode sync/async this node must be in node_list, spelt as Pacemaker spells it: its name
+    /// is its standby's `application_name`, which the primary matches against node_list exactly.
+    ///
+    /// Checked by the actions of a member (start, promote, notify, monitor); not by stop and demote,
+    /// which must stop PostgreSQL whatever the configuration, nor by validate-all, which may run on
+    /// any node. `invalidArgument` (2), not `notConfigured` (6): the configuration is right for the
+    /// nodes it names, and 6 would stop the resource on every node, its primary too; 2 keeps it off
+    /// this node only.
+    public static func membership(_ p: AgentParameters, me: NodeName?) throws(ActionFailure) {
+        guard p.replicationMode.isPromotable else { return }
+        guard let me else {
+            throw ActionFailure(
+                .invalidArgument, "Cannot determine this node's name (OCF_RESKEY_CRM_meta_on_node unset)")
+        }
+        guard !p.nodeList.contains(me) else { return }
+        let list = p.nodeList.map(\.rawValue).joined(separator: " ")
+        if let spelling = p.nodeList.first(where: me.sameNodeIgnoringCase) {
+            throw ActionFailure(
+                .invalidArgument,
+                "node_list (\(list)) spells this node \(spelling), Pacemaker calls it \(me): write node names as Pacemaker does, case included (they are PostgreSQL application names)"
+            )
+        }
+        throw ActionFailure(.invalidArgument, "This node, \(me), is not in node_list (\(list))")
     }
 
     /// - Throws: ``ActionFailure`` with the shell agent's codes: `notInstalled` (missing program,

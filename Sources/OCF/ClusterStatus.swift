@@ -1,8 +1,9 @@
 public import Replication
 
 /// What one `crm_mon --output-as=xml -A` (Pacemaker ≥ 2.0.3; `--as-xml` before) says about the
-/// cluster: member nodes and whether they are online, every node's attributes (transient and
-/// permanent), and the role of each instance of one resource. Parsed structurally, never grepped.
+/// cluster: member nodes and whether they are online, the attributes (transient and permanent) of
+/// every online node (crm_mon lists none for an offline node: its ``NodeAttributes/knownNames`` is
+/// empty), and the role of each instance of one resource. Parsed structurally, never grepped.
 public struct ClusterStatus: Sendable {
     public var nodes: [NodeName: NodeAttributes] = [:]
     /// Node → role of the resource's instance there (`Promoted`, `Unpromoted`, `Started`, ...);
@@ -46,6 +47,7 @@ public struct ClusterStatus: Sendable {
         var attributeNode: NodeName?
         var resourceRole: InstanceRole?
         var dc: NodeName?
+        var listed: Set<NodeName> = []
         var sawRoot = false
         do {
             while let event = try scanner.next() {
@@ -72,7 +74,10 @@ public struct ClusterStatus: Sendable {
                         }
                     case ("node", "node_attributes", _):
                         attributeNode = attributes["name"].flatMap(NodeName.init)
-                        if let n = attributeNode, status.nodes[n] == nil { status.nodes[n] = NodeAttributes(online: false) }
+                        if let n = attributeNode {
+                            listed.insert(n)
+                            if status.nodes[n] == nil { status.nodes[n] = NodeAttributes(online: false) }
+                        }
                     case ("attribute", "node", "node_attributes"):
                         if let n = attributeNode, let key = attributes["name"], let value = attributes["value"] {
                             status.nodes[n]?.values[key] = value
@@ -112,6 +117,10 @@ public struct ClusterStatus: Sendable {
         // A DC that is not online is a leftover of a partition whose election has not finished:
         // its quorum flag is stale.
         if let dc, status.nodes[dc]?.online == false { status.quorum = nil }
+        // crm_mon lists the attributes of online nodes only: an offline node's are unknown, not absent.
+        for (name, info) in status.nodes where !info.online && !listed.contains(name) {
+            status.nodes[name]?.knownNames = []
+        }
         return status
     }
 }

@@ -13,6 +13,12 @@ public struct OCFEnvironment: Sendable {
     public var timeoutMilliseconds: Int?
     /// `CRM_meta_on_node`: the node Pacemaker runs the action for.
     public var onNode: NodeName?
+    /// The node this instance's own node attributes (promotion score, receiver status) belong to.
+    ///
+    /// The rule Pacemaker's tools apply when given no node (`pcmk__node_attr_target`): in a bundle
+    /// with `container-attribute-target=host`, the host (`CRM_meta_physical_host`); otherwise
+    /// `CRM_meta_on_node`. The agent passes it with `-N`, since its children get no `OCF_RESKEY_*`.
+    public var attributeTarget: NodeName?
     /// Whether the resource is a promotable clone (`promotable=true` or a positive
     /// `promoted_max`/legacy `master_max`).
     public var isPromotable: Bool
@@ -29,7 +35,7 @@ public struct OCFEnvironment: Sendable {
 
     public init(
         resourceInstance: String = "pgsql", intervalMilliseconds: Int = 0, timeoutMilliseconds: Int? = nil,
-        onNode: NodeName? = nil, isPromotable: Bool = false, cloneMax: Int? = nil,
+        onNode: NodeName? = nil, attributeTarget: NodeName? = nil, isPromotable: Bool = false, cloneMax: Int? = nil,
         exitReasonPrefix: String = "ocf-exit-reason:", checkLevel: Int = 0, crmFeatureSet: String? = nil,
         role: InstanceRole? = nil
     ) {
@@ -38,6 +44,7 @@ public struct OCFEnvironment: Sendable {
         self.intervalMilliseconds = intervalMilliseconds
         self.timeoutMilliseconds = timeoutMilliseconds
         self.onNode = onNode
+        self.attributeTarget = attributeTarget ?? onNode
         self.isPromotable = isPromotable
         self.cloneMax = cloneMax
         self.exitReasonPrefix = exitReasonPrefix
@@ -62,12 +69,12 @@ public struct OCFEnvironment: Sendable {
         let promotedMaxLegacy = try OCFEnvironment.integer(env, meta + "master_max", minimum: 0)
         let promotedMax = promotedMaxNew ?? promotedMaxLegacy ?? 0
         let promotableFlag = env[meta + "promotable"].map { OCFBoolean.parse($0) == true } ?? false
-        var onNode: NodeName?
-        if let text = env[meta + "on_node"], !text.isEmpty {
-            guard let name = NodeName(text) else {
-                throw ActionFailure(.invalidArgument, "Malformed node name in \(meta)on_node: '\(text)'")
-            }
-            onNode = name
+        let onNode = try OCFEnvironment.nodeName(env, meta + "on_node")
+        var attributeTarget = onNode
+        if let target = env[meta + "container_attribute_target"], target.lowercased() == "host",
+            let host = try OCFEnvironment.nodeName(env, meta + "physical_host")
+        {
+            attributeTarget = host
         }
         let checkLevelDirect = try OCFEnvironment.integer(env, "OCF_CHECK_LEVEL", minimum: 0)
         let checkLevelParameter = try OCFEnvironment.integer(env, "OCF_RESKEY_OCF_CHECK_LEVEL", minimum: 0)
@@ -78,6 +85,7 @@ public struct OCFEnvironment: Sendable {
             intervalMilliseconds: interval,
             timeoutMilliseconds: timeout,
             onNode: onNode,
+            attributeTarget: attributeTarget,
             isPromotable: promotableFlag || promotedMax > 0,
             cloneMax: cloneMax,
             exitReasonPrefix: env["OCF_EXIT_REASON_PREFIX"].flatMap { $0.isEmpty ? nil : $0 } ?? "ocf-exit-reason:",
@@ -90,6 +98,14 @@ public struct OCFEnvironment: Sendable {
     static func stripCloneSuffix(_ instance: String) -> String {
         guard let colon = instance.firstIndex(of: ":") else { return instance }
         return String(instance[..<colon])
+    }
+
+    private static func nodeName(_ env: [String: String], _ key: String) throws(ActionFailure) -> NodeName? {
+        guard let text = env[key], !text.isEmpty else { return nil }
+        guard let name = NodeName(text) else {
+            throw ActionFailure(.invalidArgument, "Malformed node name in \(key): '\(text)'")
+        }
+        return name
     }
 
     private static func integer(_ env: [String: String], _ key: String, minimum: Int) throws(ActionFailure) -> Int? {

@@ -1,7 +1,9 @@
 /// A PostgreSQL WAL position.
 ///
 /// PostgreSQL prints `16/B374D848`; the node attributes (`<rsc>-xlog-loc`, `<rsc>-master-baseline`)
-/// hold 16 upper-case hex digits, each half zero-padded to 8, so that string order is LSN order.
+/// hold 16 upper-case hex digits, each half zero-padded to 8. Locations are compared as `LSN`
+/// values, never as strings: a value written by another agent or version may differ in case or
+/// length.
 public struct LSN: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let value: UInt64
 
@@ -16,10 +18,20 @@ public struct LSN: Hashable, Comparable, Sendable, CustomStringConvertible {
         value = high << 32 | low
     }
 
-    /// Parses the 16-hex-digit attribute form.
+    /// Parses an attribute value: the 16-hex-digit form this agent writes, or any 1 to 16 hex digits
+    /// in either case, or PostgreSQL's `X/Y` form.
     public init?(attribute text: String) {
-        guard text.count == 16, text.allSatisfy(\.isHexDigit), let v = UInt64(text, radix: 16) else { return nil }
-        value = v
+        if text.contains("/") {
+            self.init(postgres: text)
+            return
+        }
+        guard (1...16).contains(text.utf8.count),
+            text.utf8.allSatisfy({
+                (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0)
+            }),
+            let v = UInt64(text, radix: 16)
+        else { return nil }
+        self.init(v)
     }
 
     public var postgres: String {

@@ -12,8 +12,11 @@ public enum MasterRight {
         public var me: NodeName
         /// This node's current location, attribute form.
         public var myLocation: LSN
-        /// The `<rsc>-xlog-loc` of the nodes of `node_list` that have one (node_list order; nodes
-        /// without one are skipped). This node's entry is `myLocation`.
+        /// The `<rsc>-xlog-loc` of the nodes of `node_list` that have one, as read.
+        ///
+        /// In node_list order; nodes without one are skipped. The snapshot holds the strings, the
+        /// comparison their LSN values (an unparsable one is never the newest). This node's entry is
+        /// `myLocation`.
         public var locations: [(node: NodeName, location: String)]
         /// The highest `k` in 1...checkCount such that notes 1...k all exist (0 if none).
         public var lastNoteIndex: Int
@@ -59,6 +62,8 @@ public enum MasterRight {
     public struct Decision: Hashable, Sendable {
         public var verdict: Verdict
         public var notes: NoteAction
+        /// Nodes whose location is not an LSN: they are in the snapshot but never the newest.
+        public var unreadable: [NodeName] = []
     }
 
     public static func acceptable(_ status: DataStatus?, mode: ReplicationMode) -> Bool {
@@ -81,17 +86,34 @@ public enum MasterRight {
         guard next >= input.checkCount else {
             return Decision(verdict: .collecting, notes: .write(index: next, content: snapshot))
         }
-        let newest = input.locations.map(\.location).max() ?? ""
-        if newest == input.myLocation.attribute {
-            return Decision(verdict: .haveRight, notes: .write(index: next, content: snapshot))
+        // Compared as LSNs: another agent's or version's value may differ in case or length, and
+        // string order is then not WAL order. An unparsable value is never the newest.
+        var newest: (location: String, lsn: LSN)?
+        var unreadable: [NodeName] = []
+        for entry in input.locations where entry.node != input.me {
+            guard let lsn = LSN(attribute: entry.location) else {
+                unreadable.append(entry.node)
+                continue
+            }
+            if newest.map({ lsn > $0.lsn }) ?? true { newest = (entry.location, lsn) }
         }
-        return Decision(verdict: .notNewest(newest: newest), notes: .reset(content: snapshot))
+        guard let newest, newest.lsn > input.myLocation else {
+            return Decision(
+                verdict: .haveRight, notes: .write(index: next, content: snapshot), unreadable: unreadable)
+        }
+        return Decision(
+            verdict: .notNewest(newest: newest.location), notes: .reset(content: snapshot), unreadable: unreadable)
     }
 
+    /// Whether this node's master baseline is newer than the promoted node's (compared as LSNs).
+    ///
     /// Pre-promote with ≥ 3 nodes in sync mode: a node whose master baseline is newer than the node
-    /// being promoted must not follow it (it bans itself).
+    /// being promoted must not follow it (it bans itself). A missing or unparsable baseline is not
+    /// newer (the node follows, as with no baseline).
     public static func newerThanPromoted(myBaseline: String?, promotedBaseline: String?) -> Bool {
-        guard let mine = myBaseline, let theirs = promotedBaseline else { return false }
-        return min(mine, theirs) != mine
+        guard let mine = myBaseline.flatMap(LSN.init(attribute:)),
+            let theirs = promotedBaseline.flatMap(LSN.init(attribute:))
+        else { return false }
+        return mine > theirs
     }
 }

@@ -2,10 +2,26 @@
 public struct NodeAttributes: Hashable, Sendable {
     public var online: Bool
     public var values: [String: String]
+    /// The attributes `values` speaks for.
+    ///
+    /// `nil` for all of them (a missing name has no value), or only these names (a missing name's
+    /// value is unknown). crm_mon lists no attributes of an offline node, so its view of one knows
+    /// none until the agent reads some from the CIB.
+    public var knownNames: Set<String>?
 
-    public init(online: Bool, values: [String: String] = [:]) {
+    public init(online: Bool, values: [String: String] = [:], knownNames: Set<String>? = nil) {
         self.online = online
         self.values = values
+        self.knownNames = knownNames
+    }
+
+    /// Whether `values[name]` is the stored value (`nil` meaning none), not merely unknown.
+    public func knows(_ name: String) -> Bool { knownNames?.contains(name) ?? true }
+
+    /// Records a value read or written (`nil`: no value).
+    public mutating func record(_ name: String, _ value: String?) {
+        values[name] = value
+        knownNames?.insert(name)
     }
 }
 
@@ -54,9 +70,27 @@ public struct AttributePlanner: Sendable {
     }
 
     /// `<rsc>-data-status` (forever): any cluster member, online or not.
+    ///
+    /// An offline node's value is not in crm_mon's view: the write is planned, and
+    /// ``needsStoredValue(_:)`` tells the agent to read the stored value before carrying it out.
     public func dataStatus(_ node: NodeName, _ status: DataStatus) -> AttributeWrite? {
         guard nodes[node] != nil, current(node, names.dataStatus) != status.description else { return nil }
         return AttributeWrite(node: node, name: names.dataStatus, value: status.description, lifetime: .forever)
+    }
+
+    /// Whether `write` was planned without knowing the stored value, so the agent must read it first.
+    ///
+    /// The node's attributes are not in the view when it is offline. Unknown is not "no value":
+    /// writing blindly would rewrite an offline node's data status on every primary monitor.
+    public func needsStoredValue(_ write: AttributeWrite) -> Bool {
+        guard let info = nodes[write.node] else { return false }
+        return !info.knows(write.name)
+    }
+
+    /// Whether `write` would store what the node already has (as far as the view knows).
+    public func isUnchanged(_ write: AttributeWrite) -> Bool {
+        guard let info = nodes[write.node], info.knows(write.name) else { return false }
+        return info.values[write.name] == write.value
     }
 
     /// Another node's promotion score: only an existing, different score of an online node changes

@@ -48,6 +48,8 @@ import Testing
         let pgn1 = try #require(NodeName("pgn1")), pgn2 = try #require(NodeName("pgn2")), pgn3 = try #require(NodeName("pgn3"))
         #expect(s.isOnline(pgn1) && s.isOnline(pgn2) && !s.isOnline(pgn3))
         #expect(s.nodes[pgn3] != nil, "an offline member is still a member")
+        #expect(s.nodes[pgn3]?.knows("pgsql-data-status") == false, "crm_mon lists no attributes of an offline node")
+        #expect(s.nodes[pgn1]?.knows("pgsql-xlog-loc") == true, "an online node's missing attribute has no value")
         #expect(s.attribute(pgn1, "pgsql-status") == "PRI")
         #expect(s.attribute(pgn2, "pgsql-data-status") == "STREAMING|SYNC")
         #expect(s.attribute(pgn2, "note") == "a \"quoted\" & <escaped> A")

@@ -36,6 +36,33 @@ import Testing
         #expect(env.crmFeatureSet == "3.16.2")
     }
 
+    /// The node Pacemaker's tools write this instance's attributes to when given none
+    /// (`pcmk__node_attr_target`): the bundle's host with `container-attribute-target=host`.
+    @Test(
+        arguments: [
+            ([:], nil as String?), (["OCF_RESKEY_CRM_meta_on_node": "pgn1"], "pgn1"),
+            (["OCF_RESKEY_CRM_meta_on_node": "pgn1", "OCF_RESKEY_CRM_meta_physical_host": "h1"], "pgn1"),
+            (
+                [
+                    "OCF_RESKEY_CRM_meta_on_node": "pgn1", "OCF_RESKEY_CRM_meta_physical_host": "h1",
+                    "OCF_RESKEY_CRM_meta_container_attribute_target": "host",
+                ], "h1"
+            ),
+            (
+                [
+                    "OCF_RESKEY_CRM_meta_on_node": "pgn1", "OCF_RESKEY_CRM_meta_physical_host": "h1",
+                    "OCF_RESKEY_CRM_meta_container_attribute_target": "Host",
+                ], "h1"
+            ),
+            (
+                ["OCF_RESKEY_CRM_meta_on_node": "pgn1", "OCF_RESKEY_CRM_meta_container_attribute_target": "host"],
+                "pgn1"
+            ),
+        ] as [([String: String], String?)])
+    func attributeTarget(_ vars: [String: String], _ expected: String?) throws {
+        #expect(try OCFEnvironment(vars).attributeTarget?.rawValue == expected)
+    }
+
     @Test(arguments: [
         (["OCF_RESKEY_CRM_meta_promotable": "true"], true),
         (["OCF_RESKEY_CRM_meta_promotable": "false"], false),

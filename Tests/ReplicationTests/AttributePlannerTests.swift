@@ -49,6 +49,35 @@ import Testing
         #expect(p.dataStatus(Self.offline, .disconnect) == nil, "not a member: nothing")
     }
 
+    /// An offline node's data status is unknown, not absent (crm_mon lists none of its attributes).
+    ///
+    /// The write is planned but marked for a read first; once read, the usual read-before-write
+    /// applies.
+    @Test func anOfflineNodesUnknownValueIsReadBeforeWriting() throws {
+        func with(_ info: NodeAttributes) -> AttributePlanner {
+            AttributePlanner(
+                names: Self.names, me: Self.me, nodes: [Self.me: NodeAttributes(online: true), Self.other: info])
+        }
+        let unknown = with(NodeAttributes(online: false, knownNames: []))
+        let write = try #require(unknown.dataStatus(Self.other, .disconnect))
+        #expect(unknown.needsStoredValue(write))
+        #expect(!unknown.isUnchanged(write))
+
+        var read = NodeAttributes(online: false, knownNames: [])
+        read.record("pgsql-data-status", "DISCONNECT")
+        #expect(with(read).dataStatus(Self.other, .disconnect) == nil, "stored DISCONNECT: nothing to write")
+        #expect(!with(read).needsStoredValue(write) && with(read).isUnchanged(write))
+
+        var none = NodeAttributes(online: false, knownNames: [])
+        none.record("pgsql-data-status", nil)
+        #expect(with(none).dataStatus(Self.other, .disconnect) != nil, "known to have no value: written")
+        #expect(!with(none).needsStoredValue(write) && !with(none).isUnchanged(write))
+
+        let online = with(NodeAttributes(online: true))
+        #expect(!online.needsStoredValue(write), "crm_mon lists every attribute of an online node")
+        #expect(!planner([:]).needsStoredValue(try #require(planner([:]).dataStatus(Self.other, .disconnect))))
+    }
+
     @Test func aMissingScoreIsLeftToPacemaker() {
         #expect(planner([:]).otherScore(Self.other, .cannotPromote) == nil)
         #expect(planner(["master-pgsql": "100"]).otherScore(Self.other, .cannotPromote)?.value == "-INFINITY")

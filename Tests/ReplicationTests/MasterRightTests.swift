@@ -64,12 +64,38 @@ import Testing
         #expect(d.notes == .none)
     }
 
-    @Test(arguments: [
-        ("my baseline newer: ban myself", "0000000003000100", "0000000003000060", true),
-        ("equal: follow", "0000000003000060", "0000000003000060", false),
-        ("older: follow", "0000000003000000", "0000000003000060", false),
-        ("unknown baseline: follow", nil, "0000000003000060", false),
-    ] as [(String, String?, String?, Bool)])
+    /// Another agent's or version's value may differ in case, length or form: string order is not
+    /// WAL order, and an unparsable value is never the newest.
+    @Test(
+        arguments: [
+            ("equal, peer in lower case", 0x30000A0, "00000000030000a0", nil as String?),
+            ("peer older, in lower case", 0x30000B0, "00000000030000a0", nil),
+            ("peer newer, in lower case", 0x30000A0, "00000000030000b0", "00000000030000b0"),
+            ("peer older, shorter string", 0x3000060, "300005F", nil),
+            ("peer newer, shorter string", 0x3000060, "3000100", "3000100"),
+            ("peer newer, PostgreSQL form", 0x3000060, "0/3000100", "0/3000100"),
+            ("peer unparsable", 0x3000060, "garbage", nil),
+        ] as [(String, UInt64, String, String?)])
+    func locationsCompareAsLSNs(_ name: String, _ mine: UInt64, _ peer: String, _ newer: String?) {
+        let note = "pgn2 \(LSN(mine).attribute)\npgn3 \(peer)"
+        let d = MasterRight.decide(input(mine: mine, peer: peer, last: 2, note: note))
+        #expect(d.verdict == (newer.map { .notNewest(newest: $0) } ?? .haveRight), "\(name)")
+        #expect(d.unreadable == (LSN(attribute: peer) == nil ? [Self.peer] : []), "\(name)")
+    }
+
+    @Test(
+        arguments: [
+            ("my baseline newer: ban myself", "0000000003000100", "0000000003000060", true),
+            ("equal: follow", "0000000003000060", "0000000003000060", false),
+            ("older: follow", "0000000003000000", "0000000003000060", false),
+            ("unknown baseline: follow", nil, "0000000003000060", false),
+            ("equal, mine in lower case: follow", "00000000030000a0", "00000000030000A0", false),
+            ("mine older, shorter string: follow", "300005F", "0000000003000060", false),
+            ("mine newer, PostgreSQL form: ban myself", "0/3000100", "0000000003000060", true),
+            ("mine newer, lower case: ban myself", "00000000030000b0", "00000000030000A0", true),
+            ("mine unparsable: follow", "garbage", "0000000003000060", false),
+            ("theirs unparsable: follow", "0000000003000060", "garbage", false),
+        ] as [(String, String?, String?, Bool)])
     func prePromoteBaseline(_ name: String, _ mine: String?, _ theirs: String?, _ newer: Bool) {
         #expect(MasterRight.newerThanPromoted(myBaseline: mine, promotedBaseline: theirs) == newer, "\(name)")
     }

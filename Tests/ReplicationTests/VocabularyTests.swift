@@ -16,8 +16,16 @@ import Testing
     @Test(arguments: ["", "16", "16/", "/1", "G/1", "123456789/1", "16/B374D848/1"])
     func malformedPostgresLSN(_ text: String) { #expect(LSN(postgres: text) == nil) }
 
-    @Test(arguments: ["", "00000016B374D84", "00000016B374D8480", "00000016B374D84G"])
+    @Test(arguments: ["", "00000016B374D8480", "00000016B374D84G", "+3000060", "0x3000060", " 3000060", "16/", "1/2/3"])
     func malformedAttributeLSN(_ text: String) { #expect(LSN(attribute: text) == nil) }
+
+    /// Values another agent or version may have written: any case, shorter, or PostgreSQL's form.
+    @Test(
+        arguments: [
+            ("00000016b374d848", 0x16_B374_D848), ("16B374D848", 0x16_B374_D848), ("3000060", 0x300_0060),
+            ("16/B374D848", 0x16_B374_D848), ("0", 0),
+        ] as [(String, UInt64)])
+    func lenientAttributeLSN(_ text: String, _ value: UInt64) { #expect(LSN(attribute: text) == LSN(value)) }
 
     @Test func attributeOrderIsLSNOrder() throws {
         let a = try #require(LSN(postgres: "9/FFFFFFFF")), b = try #require(LSN(postgres: "A/0"))
@@ -63,6 +71,27 @@ import Testing
         let base = try #require(ReplicationSlotName("s"))
         let nodes = try #require(NodeName.list("pgn1 pgn2 pgn3"))
         #expect(base.slots(on: nodes[1], nodeList: nodes).map(\.rawValue) == ["s_pgn1", "s_pgn3"])
+    }
+
+    /// Whether a node is "other" is decided after the slot normalisation: a primary whose name
+    /// Pacemaker and node_list spell differently never keeps a slot for itself.
+    @Test(
+        arguments: [
+            ("PGN1 pgn2", "pgn1", ["s_pgn2"]), ("pgn1 pgn2", "PGN1", ["s_pgn2"]), ("Pg-1 pgn2", "pg_1", ["s_pgn2"]),
+            ("pgn1 pgn-2 pgn_2", "pgn1", ["s_pgn_2"]),
+        ] as [(String, String, [String])])
+    func primaryNeverKeepsASlotForItself(_ list: String, _ primary: String, _ slots: [String]) throws {
+        let base = try #require(ReplicationSlotName("s"))
+        let nodes = try #require(NodeName.list(list))
+        #expect(base.slots(on: try #require(NodeName(primary)), nodeList: nodes).map(\.rawValue) == slots)
+    }
+
+    /// A standby keeps no slot at all: it drops the agent's slot of every node, its own name's too
+    /// (left behind by a primary that kept a slot for itself).
+    @Test func aStandbyDropsEverySlotOfNodeList() throws {
+        let base = try #require(ReplicationSlotName("s"))
+        let nodes = try #require(NodeName.list("PGN1 pgn2 pgn-3 pgn_3"))
+        #expect(base.slots(for: nodes).map(\.rawValue) == ["s_pgn1", "s_pgn2", "s_pgn_3"])
     }
 
     @Test(arguments: ["Upper", "with-dash", "dot.ted", "", "spa ce", String(repeating: "s", count: 64)])
