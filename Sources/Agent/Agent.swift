@@ -71,7 +71,8 @@ public enum Agent {
             owner = try Validation.level0(parameters)
             if action != .validateAll || ocf.checkLevel >= 10 {
                 try Validation.level10(
-                    parameters, ocf: ocf, owner: owner, isProbe: isProbe, searchPath: searchPath, logger: logger)
+                    parameters, ocf: ocf, owner: owner, isProbe: isProbe, stopping: action == .stop,
+                    searchPath: searchPath, logger: logger)
             }
         } catch {
             return try failedValidation(error, action: action, environment: environment, logger: logger)
@@ -89,7 +90,7 @@ public enum Agent {
         let mode = context.parameters.replicationMode
         switch (context.action, mode) {
         case (.status, _):
-            return MonitorAction(context: context).status()
+            return try MonitorAction(context: context).status()
         case (.monitor, .none):
             return try MonitorAction(context: context).monitor()
         case (.start, .none):

@@ -15,7 +15,7 @@ struct ReplicationMonitorAction {
         do { return try check() } catch {
             // A postmaster that died during the monitor (kill -9, OOM killer) is "not running",
             // not a generic error.
-            guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
+            guard ServerProcess.state(dataDirectory: r.p.pgdata).isRunning else {
                 r.logger.info("PostgreSQL went down during the monitor (\(error.reason))")
                 return .notRunning
             }
@@ -25,7 +25,11 @@ struct ReplicationMonitorAction {
 
     private func check() throws(ActionFailure) -> OCFExitCode {
         let context = r.context
-        guard case .running = ServerProcess.state(dataDirectory: r.p.pgdata) else {
+        let state = ServerProcess.state(dataDirectory: r.p.pgdata)
+        if case .unreadablePidFile(let reason, let postmasters) = state {
+            _ = try MonitorAction.noPostmaster(reason, postmasters, context, monitor: true)
+        }
+        guard case .running = state else {
             context.logger.info("PostgreSQL is down")
             if r.p.checkWALReceiver && !context.isProbe { try? receiverStatus(.error) }
             return .notRunning
@@ -108,7 +112,9 @@ struct ReplicationMonitorAction {
             }
         }
         var last = 0
-        for k in 1...max(1, r.p.xlogCheckCount) where last == k - 1 && TextFile.exists(r.notePath(k)) { last = k }
+        for k in 1...max(1, r.p.xlogCheckCount) where last == k - 1 && TextFile.isRegularFile(r.notePath(k)) {
+            last = k
+        }
         let lastNote = TextFile.read(r.notePath(last)).map { text in
             var t = Substring(text)
             while t.hasSuffix("\n") { t = t.dropLast() }

@@ -14,7 +14,7 @@ struct ReplicationStopAction {
 
     func stop() throws(ActionFailure) -> OCFExitCode {
         let wasRunning: Bool
-        if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
+        if ServerProcess.state(dataDirectory: r.p.pgdata).isRunning {
             wasRunning = true
             try stopServer(escalateAfter: r.p.stopEscalateInSlave)
         } else {
@@ -33,7 +33,7 @@ struct ReplicationStopAction {
     }
 
     func demote() throws(ActionFailure) -> OCFExitCode {
-        if case .running = ServerProcess.state(dataDirectory: r.p.pgdata) {
+        if ServerProcess.state(dataDirectory: r.p.pgdata).isRunning {
             r.logger.info("Stopping PostgreSQL on demote.")
             try stopServer(escalateAfter: r.p.stopEscalate)
             // Pacemaker's notify lists (also passed to the demote itself when notify=true); a
@@ -43,7 +43,7 @@ struct ReplicationStopAction {
                 unpromoted: try? NotifyEvent.list(.unpromoted, in: env), stopping: try? NotifyEvent.list(.stop, in: env))
             {
                 r.logger.info("Removing \(r.lockPath).")
-                do { try OwnedFile.remove(r.lockPath) } catch { throw r.fileFailure(error) }
+                do { try OwnedFile.remove(r.lockPath, owner: r.context.owner) } catch { throw r.fileFailure(error) }
             }
         } else {
             r.logger.info("PostgreSQL is already stopped on demote.")
