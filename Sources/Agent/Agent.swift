@@ -71,7 +71,8 @@ public enum Agent {
             owner = try Validation.level0(parameters)
             if action != .validateAll || ocf.checkLevel >= 10 {
                 try Validation.level10(
-                    parameters, ocf: ocf, owner: owner, isProbe: isProbe, searchPath: searchPath, logger: logger)
+                    parameters, ocf: ocf, owner: owner, isProbe: isProbe, stopping: action == .stop,
+                    searchPath: searchPath, logger: logger)
             }
             if [.start, .promote, .notify, .monitor, .status].contains(action) {
                 try Validation.membership(parameters, me: LocalNode.name(ocf))
@@ -92,7 +93,7 @@ public enum Agent {
         let mode = context.parameters.replicationMode
         switch (context.action, mode) {
         case (.status, _):
-            return MonitorAction(context: context).status()
+            return try MonitorAction(context: context).status()
         case (.monitor, .none):
             return try MonitorAction(context: context).monitor()
         case (.start, .none):

@@ -7,6 +7,11 @@ import Postgres
 
 /// The files and directories the server needs before `pg_ctl start`, created for pgdba as the shell
 /// agent created them: the log file, the socket directory (mode 2775) and `stats_temp_directory`.
+///
+/// Root never changes a path through a link here: the log file and the socket directory (paths root
+/// configured) are created new (`O_EXCL`/`mkdir`) and handed to pgdba through their descriptors;
+/// `stats_temp_directory` comes from `postgresql.conf`, which pgdba can edit, so it is created with
+/// pgdba's identity and never chowned.
 struct FilePreparation {
     let context: AgentContext
 
@@ -21,10 +26,12 @@ struct FilePreparation {
     private func prepareLogFile() throws(ActionFailure) {
         let path = context.parameters.logfile
         if !TextFile.exists(path) {
-            let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+            // A new file only: O_EXCL|O_NOFOLLOW never opens what a link points to, and the owner is
+            // changed on the descriptor, not on a path that could be replaced meanwhile.
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
             if fd >= 0 {
+                _ = fchown(fd, owner.uid, owner.gid)
                 close(fd)
-                _ = chown(path, owner.uid, owner.gid)
             }
         }
         guard EffectiveUser.canAccess(path, mode: W_OK, as: owner) else {
@@ -40,32 +47,38 @@ struct FilePreparation {
             }
             return
         }
-        guard mkdir(path, 0o755) == 0 else {
-            throw ActionFailure(.insufficientPrivilege, "Can't create directory \(path)")
-        }
-        guard chown(path, owner.uid, owner.gid) == 0 else {
-            throw ActionFailure(.insufficientPrivilege, "Can't change ownership for \(path)")
-        }
-        guard chmod(path, 0o2775) == 0 else {
-            throw ActionFailure(.insufficientPrivilege, "Can't change permissions for \(path)")
+        do { try OwnedFile.makeDirectory(path, owner: owner, mode: 0o2775) } catch {
+            switch error.operation {
+            case "chown": throw ActionFailure(.insufficientPrivilege, "Can't change ownership for \(path)")
+            case "chmod": throw ActionFailure(.insufficientPrivilege, "Can't change permissions for \(path)")
+            default: throw ActionFailure(.insufficientPrivilege, "Can't create directory \(path): \(error.message)")
+            }
         }
     }
 
+    /// `stats_temp_directory`, created with pgdba's identity.
+    ///
+    /// A value pgdba wrote (`/etc/…`, a path through a link) can only make pgdba create a directory
+    /// where pgdba may create one. An existing directory is kept.
     private func prepareStatsTempDirectory() throws(ActionFailure) {
         let p = context.parameters
-        guard let text = TextFile.read(p.config),
+        guard case .success(let text) = ServerConfig.read(p.config, as: owner),
             let value = ConfigFile(text: text).value(of: "stats_temp_directory"), !value.isEmpty
         else { return }
         let path = value.hasPrefix("/") ? value : p.pgdata + "/" + value
         if TextFile.isDirectory(path) { return }
-        guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
-            throw ActionFailure(.insufficientPrivilege, "Can't create directory \(path)")
+        let created = EffectiveUser.strictly(as: owner) { () -> Int32 in
+            if mkdir(path, 0o700) == 0 { return 0 }
+            let code = errno
+            return code == EEXIST && TextFile.isDirectory(path) ? 0 : code
         }
-        guard chown(path, owner.uid, owner.gid) == 0 else {
-            throw ActionFailure(.insufficientPrivilege, "Can't change ownership for \(path)")
+        guard let created else {
+            throw ActionFailure(.insufficientPrivilege, "Can't create directory \(path) as \(owner.name)")
         }
-        guard chmod(path, 0o700) == 0 else {
-            throw ActionFailure(.insufficientPrivilege, "Can't change permissions for \(path)")
+        guard created == 0 else {
+            throw ActionFailure(
+                .insufficientPrivilege,
+                "Can't create directory \(path) as \(owner.name): \(String(cString: strerror(created)))")
         }
     }
 }

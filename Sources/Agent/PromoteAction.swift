@@ -78,7 +78,7 @@ struct PromoteAction {
         r.closeConnection()
         _ = try StopAction(context: r.context).run(escalateAfter: r.p.stopEscalateInSlave)
         do {
-            try OwnedFile.remove(r.usesStandbySignal ? r.standbySignalPath : r.recoveryConfPath)
+            try OwnedFile.remove(r.usesStandbySignal ? r.standbySignalPath : r.recoveryConfPath, owner: r.context.owner)
         } catch {
             throw r.fileFailure(error)
         }

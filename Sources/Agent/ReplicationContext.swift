@@ -59,7 +59,7 @@ final class ReplicationContext {
     }
 
     func removeNotes() {
-        for k in 0...max(p.xlogCheckCount, 1) + 1 { unlink(notePath(k)) }
+        for k in 0...max(p.xlogCheckCount, 1) + 1 { try? OwnedFile.remove(notePath(k), owner: context.owner) }
     }
 
     /// Writes `recovery.conf` (and `standby.signal` from PostgreSQL 12 on) for a hot standby of master_ip.
@@ -83,16 +83,15 @@ final class ReplicationContext {
     }
 
     /// Appends `include '<path>' # added by pgsql RA` to the configuration unless it includes the file.
+    ///
+    /// Appended with pgdba's identity, as the shell agent's `>>` appended (as root): the file keeps
+    /// its inode, owner and mode, and a symbolic link stays a link (the file it leads to gets the line).
     func ensureIncluded(_ path: String) throws(OwnedFile.Failure) {
-        guard let config = TextFile.read(p.config) else { return }
+        guard case .success(let config) = ServerConfig.read(p.config, as: context.owner) else { return }
         guard !RecoveryConfiguration.includes(config, path: path) else { return }
-        var info = stat()
-        let mode: mode_t = stat(p.config, &info) == 0 ? info.st_mode & 0o777 : 0o600
-        let separator = config.isEmpty || config.hasSuffix("\n") ? "" : "\n"
-        logger.info("Adding \(RecoveryConfiguration.includeLine(for: path)) to \(p.config)")
-        try OwnedFile.write(
-            p.config, config + separator + RecoveryConfiguration.includeLine(for: path) + "\n", owner: context.owner,
-            mode: mode)
+        let line = RecoveryConfiguration.includeLine(for: path)
+        logger.info("Adding \(line) to \(p.config)")
+        try ServerConfig.append(line: line, after: config, to: p.config, as: context.owner)
     }
 
     /// The `synchronous_standby_names` this agent last wrote to rep_mode.conf.
@@ -122,7 +121,7 @@ final class ReplicationContext {
     /// Every standby asynchronous (sync mode): the state a node starts and stops in.
     func setAsyncModeAll() throws(ActionFailure) {
         guard mode == .sync else { return }
-        if currentSyncNames() != .none || !TextFile.exists(repModeConfPath) {
+        if currentSyncNames() != .none || !TextFile.isRegularFile(repModeConfPath) {
             logger.info("Set all nodes into async mode.")
             try writeSyncNames(.none)
         }

@@ -25,6 +25,9 @@ struct ReplicationMonitorAction {
 
     private func check() throws(ActionFailure) -> OCFExitCode {
         let context = r.context
+        if case .unreadablePidFile(let reason, let postmasters) = ServerProcess.state(dataDirectory: r.p.pgdata) {
+            _ = try MonitorAction.noPostmaster(reason, postmasters, context, monitor: true)
+        }
         guard r.server.isRunning else {
             context.logger.info("PostgreSQL is down")
             if r.p.checkWALReceiver && !context.isProbe { try? receiverStatus(.error) }
@@ -162,7 +165,9 @@ struct ReplicationMonitorAction {
             }
         }
         var last = 0
-        for k in 1...max(1, r.p.xlogCheckCount) where last == k - 1 && TextFile.exists(r.notePath(k)) { last = k }
+        for k in 1...max(1, r.p.xlogCheckCount) where last == k - 1 && TextFile.isRegularFile(r.notePath(k)) {
+            last = k
+        }
         let lastNote = TextFile.read(r.notePath(last)).map { text in
             var t = Substring(text)
             while t.hasSuffix("\n") { t = t.dropLast() }

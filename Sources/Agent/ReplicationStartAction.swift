@@ -23,7 +23,7 @@ struct ReplicationStartAction {
         try r.setOwnScore(.cannotPromote)
         r.removeNotes()
         do {
-            try OwnedFile.remove(r.recoveryConfPath)
+            try OwnedFile.remove(r.recoveryConfPath, owner: r.context.owner)
             if p.replicationMode == .sync { try r.ensureIncluded(r.repModeConfPath) }
         } catch {
             throw r.fileFailure(error)

@@ -51,7 +51,7 @@ struct ReplicationStopAction {
                 partitioned: after.map(r.partitioned) ?? true)
             {
                 r.logger.info("Removing \(r.lockPath).")
-                do { try OwnedFile.remove(r.lockPath) } catch { throw r.fileFailure(error) }
+                do { try OwnedFile.remove(r.lockPath, owner: r.context.owner) } catch { throw r.fileFailure(error) }
             }
         } else {
             r.logger.info("PostgreSQL is already stopped on demote.")

@@ -29,6 +29,10 @@ public struct StartAction {
             waitUntilReaped()
             context.logger.info("Removing the stale \(p.pgdata)/postmaster.pid")
             unlink(p.pgdata + "/postmaster.pid")
+        case .unreadablePidFile(let reason, _):
+            let advice = "remove it once no postmaster runs for \(p.pgdata)"
+            throw ActionFailure(
+                .genericError, "\(p.pgdata)/postmaster.pid \(reason); not starting PostgreSQL (\(advice))")
         case .notRunning:
             break
         }
@@ -118,17 +122,23 @@ public struct StartAction {
     }
 
     /// The last lines of the server log, joined on one line, when `logfile` is a regular file.
+    ///
+    /// Read with pgdba's identity, which writes it: a link there cannot make root read another file
+    /// into the exit reason.
     private func logTail() -> String? {
-        let lines = TextFile.tail(context.parameters.logfile, maxLines: 5)
+        let path = context.parameters.logfile
+        let lines =
+            EffectiveUser.strictly(as: context.owner) { TextFile.tail(path, maxLines: 5, followLinks: true) } ?? []
         guard !lines.isEmpty else { return nil }
         let joined = lines.joined(separator: " | ")
         return joined.count > 600 ? String(joined.suffix(600)) : joined
     }
 
-    private func describe(_ error: CommandError) -> String {
+    private func describe(_ error: PgCtl.Failure) -> String {
         switch error {
-        case .launchFailed(let executable, let code): "cannot run \(executable) (errno \(code))"
-        case .timedOut(let executable): "\(executable) did not finish before the start timeout"
+        case .unsafeFile(let message): message
+        case .command(.launchFailed(let executable, let code)): "cannot run \(executable) (errno \(code))"
+        case .command(.timedOut(let executable)): "\(executable) did not finish before the start timeout"
         }
     }
 }

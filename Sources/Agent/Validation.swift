@@ -71,25 +71,47 @@ public enum Validation {
         throw ActionFailure(.invalidArgument, "This node, \(me), is not in node_list (\(list))")
     }
 
+    /// - Parameter stopping: the action is `stop`. A `PG_VERSION` or configuration file that is not a
+    ///   regular file (a FIFO, a link pgdba put there) fails every other action; a stop only logs it,
+    ///   because it needs neither file and must stop the server (pg_ctl is then not run, see
+    ///   ``StopAction``).
     /// - Throws: ``ActionFailure`` with the shell agent's codes: `notInstalled` (missing program,
-    ///   configuration file, data directory, or too old a server), `insufficientPrivilege` (pgdba cannot
-    ///   write the data directory), `notConfigured` (settings that cannot work).
+    ///   configuration file, data directory, or too old a server; `PG_VERSION` or the configuration
+    ///   not a regular file), `insufficientPrivilege` (pgdba cannot write the data directory),
+    ///   `notConfigured` (settings that cannot work).
     public static func level10(
-        _ p: AgentParameters, ocf: OCFEnvironment, owner: UserAccount, isProbe: Bool, searchPath: String,
-        logger: OCFLogger
+        _ p: AgentParameters, ocf: OCFEnvironment, owner: UserAccount, isProbe: Bool, stopping: Bool = false,
+        searchPath: String, logger: OCFLogger
     ) throws(ActionFailure) {
         guard ExecutableLookup.resolve(p.pgctl, searchPath: searchPath) != nil else {
             throw ActionFailure(.notInstalled, "pg_ctl not found or not executable: \(p.pgctl)")
         }
-        let version = PostgresVersion.ofDataDirectory(p.pgdata)
+        func unusable(_ message: String) throws(ActionFailure) {
+            guard stopping else { throw ActionFailure(.notInstalled, message) }
+            logger.warning(message)
+        }
+
+        var version: PostgresVersion?
+        switch TextFile.contents(p.pgdata + "/PG_VERSION") {
+        case .success(let text): version = PostgresVersion(text)
+        case .failure(.notRegular(let kind)): try unusable("\(p.pgdata)/PG_VERSION is \(kind), not a regular file")
+        case .failure(.missing), .failure(.unreadable): break
+        }
 
         var configText: String?
-        if TextFile.exists(p.config) {
-            configText = TextFile.read(p.config)
-        } else if isProbe {
-            logger.info("Unable to read \(p.config) during probe.")
-        } else {
-            throw ActionFailure(.notInstalled, "Configuration file \(p.config) doesn't exist")
+        switch ServerConfig.read(p.config, as: owner) {
+        case .success(let text):
+            configText = text
+        case .failure(.missing):
+            if isProbe {
+                logger.info("Unable to read \(p.config) during probe.")
+            } else {
+                throw ActionFailure(.notInstalled, "Configuration file \(p.config) doesn't exist")
+            }
+        case .failure(.notRegular(let kind)):
+            try unusable("Configuration file \(p.config) is \(kind), not a regular file")
+        case .failure(let failure):
+            logger.warning("Configuration file \(p.config) \(failure) for \(owner.name)")
         }
         if let configText, version.map({ $0 >= PostgresVersion(major: 9, minor: 3) }) ?? true {
             let directories = ConfigFile(text: configText).value(of: "unix_socket_directories") ?? ""

@@ -25,6 +25,27 @@ public enum EffectiveUser {
         return try body()
     }
 
+    /// Runs `body` with `user`'s effective identity, or not at all: `nil` when the switch failed.
+    ///
+    /// For work that must never be done as root (creating or writing files in places `user`
+    /// controls, where root would follow whatever links `user` planted). When the process is not
+    /// root, or `user` is root, the body runs unchanged.
+    public static func strictly<T>(as user: UserAccount, _ body: () -> T) -> T? {
+        guard geteuid() == 0, user.uid != 0 else { return body() }
+        var savedGroups = [gid_t](repeating: 0, count: 256)
+        let savedCount = getgroups(Int32(savedGroups.count), &savedGroups)
+        let savedGid = getegid()
+        defer {
+            _ = seteuid(0)
+            _ = setegid(savedGid)
+            if savedCount >= 0 { _ = setgroups(Int(savedCount), savedGroups) }
+        }
+        guard setgroups(user.groups.count, user.groups) == 0, setegid(user.gid) == 0, seteuid(user.uid) == 0,
+            geteuid() == user.uid
+        else { return nil }
+        return body()
+    }
+
     /// Whether `user` may access `path` in `mode` (`R_OK`, `W_OK`, `X_OK`, combined).
     public static func canAccess(_ path: String, mode: Int32, as user: UserAccount) -> Bool {
         run(as: user) { faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0 }

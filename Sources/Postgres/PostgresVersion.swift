@@ -18,7 +18,8 @@ public struct PostgresVersion: Comparable, Sendable, CustomStringConvertible {
         self.init(major: major, minor: minor)
     }
 
-    /// Reads `<pgdata>/PG_VERSION`; `nil` when missing or malformed.
+    /// Reads `<pgdata>/PG_VERSION`; `nil` when missing, malformed or not a regular file (a FIFO there
+    /// must not block the agent: see ``TextFile``).
     public static func ofDataDirectory(_ pgdata: String) -> PostgresVersion? {
         TextFile.read(pgdata + "/PG_VERSION").flatMap { PostgresVersion($0) }
     }

@@ -13,10 +13,30 @@ public enum ServerProcess {
         /// A pid file exists but names no live postmaster of this data directory.
         case stalePidFile
         case running(PostmasterPidFile)
+        /// `postmaster.pid` exists but is not read: it is not a regular file (a FIFO would block the
+        /// agent, a link leads elsewhere) or reading it failed. `reason` says which ("is a FIFO, not a
+        /// regular file"). `postmasters` are the live postmasters found by their working directory
+        /// instead (see ``postmasters(of:)``); `nil` when the processes could not be listed.
+        case unreadablePidFile(reason: String, postmasters: [Int32]?)
+
+        /// Whether a postmaster of the data directory is (or, when that cannot be told, may be) alive.
+        public var isRunning: Bool {
+            switch self {
+            case .running: true
+            case .unreadablePidFile(_, let postmasters): postmasters.map { !$0.isEmpty } ?? true
+            case .notRunning, .stalePidFile: false
+            }
+        }
     }
 
     public static func state(dataDirectory: String) -> State {
-        guard let contents = TextFile.read(dataDirectory + "/postmaster.pid") else { return .notRunning }
+        let contents: String
+        switch TextFile.contents(dataDirectory + "/postmaster.pid") {
+        case .success(let text): contents = text
+        case .failure(.missing): return .notRunning
+        case .failure(let failure):
+            return .unreadablePidFile(reason: failure.description, postmasters: postmasters(of: dataDirectory))
+        }
         guard let pidFile = PostmasterPidFile(contents: contents) else { return .stalePidFile }
         guard isAlive(pidFile.pid) else { return .stalePidFile }
         if let cwd = workingDirectory(of: pidFile.pid), let data = realPath(dataDirectory), cwd != data {
@@ -39,9 +59,68 @@ public enum ServerProcess {
         return state == "Z" || state == "X"
     }
 
+    /// The postmasters of `dataDirectory`, found without its pid file; `nil` when `/proc` cannot be listed.
+    ///
+    /// They are the live processes running a `postgres` (or `postmaster`) executable whose working
+    /// directory is the data directory and whose parent is not such a process (backends are the
+    /// postmaster's children).
+    public static func postmasters(of dataDirectory: String) -> [Int32]? {
+        var data = stat()
+        guard stat(dataDirectory, &data) == 0 else { return [] }
+        guard let pids = processes() else { return nil }
+        var servers: [Int32: Int32] = [:]  // pid: parent pid
+        for pid in pids {
+            var cwd = stat()
+            guard stat("/proc/\(pid)/cwd", &cwd) == 0, cwd.st_dev == data.st_dev, cwd.st_ino == data.st_ino else {
+                continue
+            }
+            guard let exe = executable(of: pid), exe == "postgres" || exe == "postmaster" else { continue }
+            guard let parent = parentPid(of: pid) else { continue }
+            servers[pid] = parent
+        }
+        return servers.filter { servers[$0.value] == nil && isAlive($0.key) }.keys.sorted()
+    }
+
+    /// The live processes whose parent is `pid` (a postmaster's children: its backends and helpers).
+    public static func children(of pid: Int32) -> [Int32] {
+        (processes() ?? []).filter { parentPid(of: $0) == pid && isAlive($0) }
+    }
+
+    /// Every pid in `/proc`; `nil` when it cannot be listed.
+    static func processes() -> [Int32]? {
+        guard let proc = opendir("/proc") else { return nil }
+        defer { closedir(proc) }
+        var pids: [Int32] = []
+        while let entry = readdir(proc) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if let pid = Int32(name), pid > 0 { pids.append(pid) }
+        }
+        return pids
+    }
+
     static func workingDirectory(of pid: Int32) -> String? {
+        readLink("/proc/\(pid)/cwd")
+    }
+
+    /// The base name of the process's executable (without the " (deleted)" of a replaced binary).
+    static func executable(of pid: Int32) -> String? {
+        guard var path = readLink("/proc/\(pid)/exe") else { return nil }
+        if path.hasSuffix(" (deleted)") { path = String(path.dropLast(" (deleted)".count)) }
+        return path.split(separator: "/").last.map(String.init)
+    }
+
+    static func parentPid(of pid: Int32) -> Int32? {
+        guard let stat = TextFile.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command name: state, then the parent's pid.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
+    }
+
+    static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/\(pid)/cwd", &buffer, buffer.count - 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
         guard n > 0 else { return nil }
         return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

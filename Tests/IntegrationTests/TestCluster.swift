@@ -43,10 +43,16 @@ final class TestCluster {
     }
 
     deinit {
-        if case .running(let pidFile) = ServerProcess.state(dataDirectory: dataDirectory) {
-            kill(pidFile.pid, SIGQUIT)
-            for _ in 0..<50 where ServerProcess.isAlive(pidFile.pid) { usleep(100_000) }
-            kill(pidFile.pid, SIGKILL)
+        let postmasters: [Int32]
+        switch ServerProcess.state(dataDirectory: dataDirectory) {
+        case .running(let pidFile): postmasters = [pidFile.pid]
+        case .unreadablePidFile(_, let found): postmasters = found ?? []
+        case .notRunning, .stalePidFile: postmasters = []
+        }
+        for pid in postmasters {
+            kill(pid, SIGQUIT)
+            for _ in 0..<50 where ServerProcess.isAlive(pid) { usleep(100_000) }
+            kill(pid, SIGKILL)
         }
         _ = try? ProcessRunner().run(Command("/bin/rm", ["-rf", root]), until: Deadline(after: .seconds(30)))
     }
