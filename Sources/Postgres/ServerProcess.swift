@@ -39,10 +39,14 @@ public enum ServerProcess {
         }
         guard let pidFile = PostmasterPidFile(contents: contents) else { return .stalePidFile }
         guard isAlive(pidFile.pid) else { return .stalePidFile }
-        if let cwd = workingDirectory(of: pidFile.pid), let data = realPath(dataDirectory), cwd != data {
-            return .stalePidFile
+        // Root signals this pid (reload, stop): a pid pgdba wrote must be proven to be a process in
+        // the data directory. Root can always read a live process's cwd; only an unprivileged caller
+        // may not, and then the pid is taken as it is (the shell agent's `kill -0`).
+        switch (workingDirectory(of: pidFile.pid), realPath(dataDirectory)) {
+        case (let cwd?, let data?) where cwd != data: return .stalePidFile
+        case (nil, _) where geteuid() == 0: return .stalePidFile
+        default: return .running(pidFile)
         }
-        return .running(pidFile)
     }
 
     /// Whether the given pid is still alive.
