@@ -19,7 +19,9 @@ struct PrimaryControl {
         let first = try controlOnce(catchUpTarget: nil)
         guard first.namesChanged || !first.awaitingCatchUp.isEmpty else { return }
         var target: LSN?
-        let wait = r.context.deadline.capped(at: settle + .seconds(3))
+        // Bounded as the shell agent's re-control (2 s); a reload younger than `settle` gives no
+        // target in this monitor: a later one reads it.
+        let wait = r.context.deadline.capped(at: .seconds(2))
         while wait.remaining > .zero && r.context.deadline.remaining > .seconds(3) {
             r.context.deadline.sleep(.milliseconds(200))
             guard let (rows, primaryFlush, _) = try? r.replicationRows() else { continue }
@@ -28,8 +30,9 @@ struct PrimaryControl {
             guard sync.count == wanted.count else { continue }
             // Every commit acknowledged while a standby was not waited for lies at or below the
             // primary's flush position read once the reload has settled.
-            if target == nil, let age = r.syncNamesAge(), age >= settle { target = primaryFlush }
-            if target != nil && sync.allSatisfy({ StandbyControl.caughtUp($0, target: target) }) { break }
+            guard let age = r.syncNamesAge(), age >= settle else { break }
+            if target == nil { target = primaryFlush }
+            if sync.allSatisfy({ StandbyControl.caughtUp($0, target: target) }) { break }
         }
         r.logger.info("re-controlling slave status.")
         _ = try controlOnce(catchUpTarget: target)
