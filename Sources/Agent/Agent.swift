@@ -117,7 +117,13 @@ public enum Agent {
             return try StartAction(context: context).run()
         case (_, .sync), (_, .async):
             let r = try ReplicationContext(context: context)
-            try r.ensureTmpdir()
+            do { try r.ensureTmpdir() } catch {
+                // Stop and demote must stop PostgreSQL whatever tmpdir is (a failed stop means
+                // fencing): they go on without its files (rep_mode.conf, the lock) and say why.
+                guard context.action == .stop || context.action == .demote else { throw error }
+                context.logger.error("\(error.reason); stopping PostgreSQL without touching tmpdir")
+                r.tmpdirUsable = false
+            }
             switch context.action {
             case .start: return try ReplicationStartAction(r: r).run()
             case .stop: return try ReplicationStopAction(r: r).stop()

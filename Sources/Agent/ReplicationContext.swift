@@ -22,6 +22,8 @@ final class ReplicationContext {
     /// and after one failure the remaining writes of the action are skipped.
     var bestEffortAttributes = false
     private var attributesFailed = false
+    /// False when tmpdir was refused (a stop or demote then leaves its files alone).
+    var tmpdirUsable = true
 
     init(context: AgentContext, server: (any LocalServer)? = nil) throws(ActionFailure) {
         self.context = context

@@ -29,7 +29,10 @@ struct ReplicationStopAction {
         try r.setOwn(r.names.xlogLocation, nil)
         try r.setStatus(.stopped)
         guard wasRunning else { return .success }
-        try r.setAsyncModeAll()
+        // PostgreSQL is down: rep_mode.conf is tidied best effort, it must not fail the stop.
+        if r.tmpdirUsable {
+            do { try r.setAsyncModeAll() } catch { r.logger.warning("\(error.reason); rep_mode.conf left as it is") }
+        }
         try r.setOwn(r.names.masterBaseline, nil)
         return .success
     }
@@ -46,12 +49,16 @@ struct ReplicationStopAction {
             // cannot be read: this node may be cut off.
             let env = r.context.environment
             let after = try? r.cluster(limit: .seconds(2))
-            if LockFileRule.removeOnDemote(
+            if r.tmpdirUsable,
+                LockFileRule.removeOnDemote(
                 unpromoted: try? NotifyEvent.list(.unpromoted, in: env), stopping: try? NotifyEvent.list(.stop, in: env),
                 partitioned: after.map(r.partitioned) ?? true)
             {
                 r.logger.info("Removing \(r.lockPath).")
-                do { try OwnedFile.remove(r.lockPath, owner: r.context.owner) } catch { throw r.fileFailure(error) }
+                // PostgreSQL is down: a lock that cannot be removed stays (the safe side), the demote succeeds.
+                do { try OwnedFile.remove(r.lockPath, owner: r.context.owner) } catch {
+                    r.logger.warning("\(r.fileFailure(error).reason); \(r.lockPath) stays")
+                }
             }
         } else {
             r.logger.info("PostgreSQL is already stopped on demote.")

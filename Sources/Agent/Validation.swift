@@ -32,6 +32,19 @@ public enum Validation {
         if !p.externalStandbyNodeList.isEmpty && p.replicationMode != .sync {
             throw ActionFailure(.notConfigured, "external_standby_node_list requires rep_mode=sync.")
         }
+        // The standby's application_name is its node name, which the primary matches against
+        // node_list: a later application_name in primary_conninfo_opt would silently win.
+        if !p.primaryConninfoOptions.isEmpty {
+            guard let keys = ConninfoKeywords.keywords(of: p.primaryConninfoOptions) else {
+                throw ActionFailure(
+                    .notConfigured, "primary_conninfo_opt is not a connection string (keyword=value …)")
+            }
+            if keys.contains("application_name") {
+                throw ActionFailure(
+                    .notConfigured,
+                    "primary_conninfo_opt must not set application_name: the agent sets it to the node name")
+            }
+        }
         // Node names become application_name and synchronous_standby_names entries: a name PostgreSQL
         // would change never matches its pg_stat_replication row.
         for (list, nodes) in [("node_list", p.nodeList), ("external_standby_node_list", p.externalStandbyNodeList)] {

@@ -47,13 +47,14 @@ public final class Connection {
             try connect(prepared, until: deadline)
         }
         guard let osUser else { return try run() }
-        do {
-            return try EffectiveUser.run(as: osUser) { try run() }
-        } catch let error as PostgresError {
-            throw error
-        } catch {
-            throw PostgresError(.connection, "\(error)")
+        // libpq reads ~/.pgpass and ~/.postgresql of pgdba: never as root (fail closed).
+        let outcome = EffectiveUser.strictly(as: osUser) { () -> Result<Connection, PostgresError> in
+            do throws(PostgresError) { return .success(try run()) } catch { return .failure(error) }
         }
+        guard let outcome else {
+            throw PostgresError(.connection, "cannot take the identity of \(osUser.name) to connect")
+        }
+        return try outcome.get()
     }
 
     /// The environment variables libpq itself would read for the rule in ``ConnectionParameters``.

@@ -39,14 +39,40 @@ public enum ServerProcess {
         }
         guard let pidFile = PostmasterPidFile(contents: contents) else { return .stalePidFile }
         guard isAlive(pidFile.pid) else { return .stalePidFile }
-        // Root signals this pid (reload, stop): a pid pgdba wrote must be proven to be a process in
-        // the data directory. Root can always read a live process's cwd; only an unprivileged caller
-        // may not, and then the pid is taken as it is (the shell agent's `kill -0`).
-        switch (workingDirectory(of: pidFile.pid), realPath(dataDirectory)) {
-        case (let cwd?, let data?) where cwd != data: return .stalePidFile
-        case (nil, _) where geteuid() == 0: return .stalePidFile
-        default: return .running(pidFile)
+        return isPostmaster(pidFile.pid, of: dataDirectory) ? .running(pidFile) : .stalePidFile
+    }
+
+    /// Whether `pid` – read from a file pgdba controls, and signalled by root – is a PostgreSQL
+    /// server process of `dataDirectory`: its command is `postgres` (or `postmaster`), its real uid is
+    /// the data directory's owner and not root (PostgreSQL refuses to run as root), and its working
+    /// directory, where the kernel shows it, is the data directory. The first two need no ptrace
+    /// access (`/proc/<pid>/stat` and `status`), so a root without CAP_SYS_PTRACE (containers) still
+    /// tells a live server; a root daemon or another account's process is never taken for one.
+    public static func isPostmaster(_ pid: Int32, of dataDirectory: String) -> Bool {
+        var data = stat()
+        guard stat(dataDirectory, &data) == 0, data.st_uid != 0 else { return false }
+        guard let name = command(of: pid), name == "postgres" || name == "postmaster" else { return false }
+        guard let uid = realUid(of: pid), uid == data.st_uid else { return false }
+        var cwd = stat()
+        if stat("/proc/\(pid)/cwd", &cwd) == 0 { return cwd.st_dev == data.st_dev && cwd.st_ino == data.st_ino }
+        return true
+    }
+
+    /// The command name (`comm`) of a process, from `/proc/<pid>/stat`.
+    static func command(of pid: Int32) -> String? {
+        guard let stat = TextFile.read("/proc/\(pid)/stat"), let open = stat.firstIndex(of: "("),
+            let close = stat.lastIndex(of: ")"), open < close
+        else { return nil }
+        return String(stat[stat.index(after: open)..<close])
+    }
+
+    /// The real uid of a process, from the `Uid:` line of `/proc/<pid>/status`.
+    static func realUid(of pid: Int32) -> uid_t? {
+        guard let status = TextFile.read("/proc/\(pid)/status") else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("Uid:") {
+            return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.flatMap { uid_t($0) }
         }
+        return nil
     }
 
     /// Whether the given pid is still alive.
@@ -78,7 +104,9 @@ public enum ServerProcess {
             guard stat("/proc/\(pid)/cwd", &cwd) == 0, cwd.st_dev == data.st_dev, cwd.st_ino == data.st_ino else {
                 continue
             }
-            guard let exe = executable(of: pid), exe == "postgres" || exe == "postmaster" else { continue }
+            guard let exe = executable(of: pid), exe == "postgres" || exe == "postmaster",
+                let uid = realUid(of: pid), uid == data.st_uid, uid != 0
+            else { continue }
             guard let parent = parentPid(of: pid) else { continue }
             servers[pid] = parent
         }

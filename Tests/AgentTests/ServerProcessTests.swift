@@ -85,7 +85,15 @@ import Testing
         let copy = try ProcessRunner().run(
             Command("/bin/cp", ["/bin/sleep", postgres]), until: Deadline(after: .seconds(10)))
         try #require(copy.succeeded)
-        let postmaster = try spawn(["/usr/bin/env", "-C", dir.path, postgres, "30"])
+        // PostgreSQL never runs as root: as root, the stand-in runs as nobody in a directory of nobody.
+        var runAs: [String] = []
+        if geteuid() == 0 {
+            chmod(bin.path, 0o755)
+            chmod(dir.path, 0o755)
+            chown(dir.path, 65534, 65534)
+            runAs = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        }
+        let postmaster = try spawn(runAs + ["/usr/bin/env", "-C", dir.path, postgres, "30"])
         defer {
             kill(postmaster, SIGKILL)
             reap(postmaster)
@@ -107,5 +115,31 @@ import Testing
         #expect(!outcome.blocked)
         #expect(outcome.value == .unreadablePidFile(reason: "is a FIFO, not a regular file", postmasters: [postmaster]))
         #expect(outcome.value.isRunning)
+    }
+
+    /// Root signals the pid it finds: a root process (or one of another account) in the data
+    /// directory, even one called postgres, is never taken for its postmaster.
+    @Test func aProcessOfAnotherAccountIsNeverAPostmaster() throws {
+        let dir = try Scratch("pgdata")
+        defer { dir.remove() }
+        let bin = try Scratch("bin")
+        defer { bin.remove() }
+        let postgres = bin.path + "/postgres"
+        let copy = try ProcessRunner().run(
+            Command("/bin/cp", ["/bin/sleep", postgres]), until: Deadline(after: .seconds(10)))
+        try #require(copy.succeeded)
+        // The directory belongs to nobody; the process runs as this test's account.
+        try #require(geteuid() == 0, "needs root to give the directory to another account")
+        chmod(dir.path, 0o755)
+        chown(dir.path, 65534, 65534)
+        let impostor = try spawn(["/usr/bin/env", "-C", dir.path, postgres, "30"])
+        defer {
+            kill(impostor, SIGKILL)
+            reap(impostor)
+        }
+        _ = try dir.file("postmaster.pid", "\(impostor)\n\(dir.path)\n")
+        usleep(100_000)
+        #expect(!ServerProcess.isPostmaster(impostor, of: dir.path))
+        #expect(ServerProcess.state(dataDirectory: dir.path) == .stalePidFile)
     }
 }

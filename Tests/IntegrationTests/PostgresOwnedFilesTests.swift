@@ -184,4 +184,29 @@ struct PostgresOwnedFilesTests {
         #expect(start.exitReason?.contains("Can't create directory \(rootOnly)/stats") == true, "\(start.stderr)")
         #expect(!TextFile.exists(rootOnly + "/stats"), "root created a directory pgdba named")
     }
+
+    /// A tmpdir pgdba turned into a link must not turn a stop or demote into a failure (fencing):
+    /// PostgreSQL is stopped, tmpdir left alone.
+    @Test func stopAndDemoteStopTheServerWhateverTmpdirIs() throws {
+        for action in ["demote", "stop"] {
+            let cluster = try TestCluster()
+            let pid = try cluster.startWithAgent()
+            var env = Self.environment(cluster)
+            let target = try Self.rootDirectory(cluster.root + "/etc")
+            let tmpdir = cluster.root + "/tmp"
+            guard symlink(target, tmpdir) == 0 else { throw TestFailure("symlink failed") }
+            env["OCF_RESKEY_rep_mode"] = "sync"
+            env["OCF_RESKEY_master_ip"] = "127.0.0.2"
+            env["OCF_RESKEY_tmpdir"] = tmpdir
+            env["OCF_RESKEY_CRM_meta_on_node"] = "pgn1"
+            env["OCF_RESKEY_node_list"] = "pgn1 pgn2"
+            env["OCF_RESKEY_CRM_meta_promotable"] = "true"
+            env["OCF_RESKEY_crm_attr_timeout"] = "1"
+            let outcome = try Self.run(action, env)
+            #expect(outcome.code == 0, "\(action): \(outcome.exitReason ?? "")")
+            #expect(!ServerProcess.isAlive(pid), "\(action) stopped the server")
+            var info = stat()
+            #expect(stat(target, &info) == 0 && info.st_uid == 0, "the link's target is untouched")
+        }
+    }
 }
