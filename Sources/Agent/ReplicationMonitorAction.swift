@@ -76,6 +76,7 @@ struct ReplicationMonitorAction {
             r.logger.debug("Streaming from the primary")
             return
         }
+        try TimelineCheck(r: r).failIfDiverged(streaming: streaming)
         let view = try r.cluster()
         if view.promotedNodes.isEmpty {
             r.logger.info("Master does not exist.")
