@@ -51,7 +51,7 @@ check-installed:
 	crm_resource --show-metadata ocf:heartbeat:pgsql-swift | xmllint --noout --relaxng Tests/AgentTests/Fixtures/ra-api-1.1.rng -
 	AGENT=$(AGENT) bash Tests/scripts/demo-plain.sh
 
-## Scenarios a-i in namespaced 2- and 3-node Pacemaker clusters (root, Linux namespaces), for each
+## Scenarios a-j in namespaced 2- and 3-node Pacemaker clusters (root, Linux namespaces), for each
 ## agent; then the attribute tables of both agents are compared checkpoint by checkpoint.
 e2e: install
 	rm -rf $(LAB_RESULTS)

@@ -126,6 +126,7 @@ struct ReplicationMonitorAction {
             r.logger.debug("Streaming from the primary")
             return
         }
+        try TimelineCheck(r: r).failIfDiverged(streaming: streaming)
         let view: ClusterStatus
         do { view = try r.cluster() } catch {
             // A streaming standby has a primary: the cluster being unreadable is no fault of its own.

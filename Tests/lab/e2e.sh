@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end scenarios a–i in real Pacemaker clusters, for one agent:
+# End-to-end scenarios a–j in real Pacemaker clusters, for one agent:
 #   a, b, c  on a 2-node lab (rep_mode=sync)
 #   d        on a 3-node lab (rep_mode=sync)
 #   e        on a 2-node lab with replication_slot_name set and wal_keep_size = 0
@@ -10,7 +10,10 @@
 #   i        (pgsql-swift only) pre-promote baseline check and self-ban, on the 3-node lab after d
 #   h        (pgsql-swift only) a 3-node lab: a 2-node clone with restart_on_promote and
 #            check_wal_receiver, and a rep_mode=slave DR standby on pgn3 in external_standby_node_list
-# usage: [LAB_AGENT=pgsql|pgsql-swift] Tests/lab/e2e.sh [a b c d e f g h i]
+#   j        a 3-node lab with no-quorum-policy=stop: the primary's node cut off from the others
+#            (LAB_J_CUT s, default 20) with a writer on it, wal_sender_timeout 5 s and the default;
+#            the stock agent only reports; pgsql-swift asserts (LAB_REPORT_ONLY=1: report only)
+# usage: [LAB_AGENT=pgsql|pgsql-swift] Tests/lab/e2e.sh [a b c d e f g h i j]
 # Each lab is torn down afterwards (also on failure); a failure prints the crm_mon state and
 # every node's pacemaker, PostgreSQL and corosync log tail. The attribute table at each checkpoint is
 # saved to $LAB_RESULTS (default /var/tmp/pgsql-swift-lab-results) for the cross-agent comparison
@@ -19,7 +22,7 @@ set -euo pipefail
 . "$(dirname "$0")/lab-env.sh"
 : "${LAB_AGENT:=pgsql}"
 export LAB_AGENT
-WANT=${*:-a b c d e f g h i}
+WANT=${*:-a b c d e f g h i j}
 trap '"$LAB_HOME/down.sh" --fast > /dev/null 2>&1 || true' EXIT
 
 wants() { local s; for s in "$@"; do [[ " $WANT " == *" $s "* ]] && return 0; done; return 1; }
@@ -35,8 +38,9 @@ run_lab() {                    # run_lab <nodes> <scenarios...>   (extra setting
     python3 "$LAB_HOME/labctl.py" scenario "${todo[@]}"
     local tag
     tag=$(IFS=; echo "${todo[*]}")
-    tag=${tag//[fghi]/}        # f, g, h and i record no checkpoint: the file pairs with the stock agent's run
+    tag=${tag//[fghij]/}       # f, g, h, i and j record no checkpoint: the file pairs with the stock agent's run
     [ -z "$tag" ] || cp "$LAB_ROOT/checkpoints-$LAB_AGENT.json" "$RESULTS/checkpoints-$LAB_AGENT-$nodes-$tag.json"
+    [ ! -f "$LAB_ROOT/partition-$LAB_AGENT.json" ] || cp "$LAB_ROOT/partition-$LAB_AGENT.json" "$RESULTS/"
     "$LAB_HOME/down.sh" > /dev/null
 }
 RESULTS=${LAB_RESULTS:-/var/tmp/pgsql-swift-lab-results}
@@ -50,8 +54,12 @@ LAB_SLOT=lab_slot LAB_WAL_KEEP=0 run_lab 2 e
 if [ "$LAB_AGENT" = pgsql-swift ]; then
     LAB_AGENT=pgsql run_lab 2 g
     LAB_DR_NODE=3 LAB_RESTART_ON_PROMOTE=true LAB_CHECK_WAL_RECEIVER=true LAB_EXTERNAL_STANDBYS=pgn3 run_lab 3 h
+fi
+LAB_NO_QUORUM_POLICY=stop run_lab 3 j
+if [ "$LAB_AGENT" = pgsql-swift ]; then
     ran=$WANT
 else
     ran=${WANT//[fghi]/}
+    ran=${ran/j/j (report only)}
 fi
 echo "==== e2e ($LAB_AGENT): scenarios $(echo $ran) passed"

@@ -10,7 +10,7 @@ usage: labctl.py configure                 load the pgsql clone + VIP (LAB_AGENT
        labctl.py wait-online [seconds]     wait until every node is online
        labctl.py wait-ready [seconds]      wait for PRI + HS:sync (+ HS:potential|HS:async with 3 nodes)
        labctl.py table                     print the crm_mon -A attribute table
-       labctl.py scenario a|b|...|i ...  run end-to-end scenarios on the running lab
+       labctl.py scenario a|b|...|j ...  run end-to-end scenarios on the running lab
        labctl.py failover                  kill -9 the primary's postmaster, wait for the takeover
        labctl.py bench failover|coldstart|actions [runs]
        labctl.py compare <agent> <agent>   ratios of two agents' saved benchmark results
@@ -43,6 +43,9 @@ LSN_ATTRIBUTES = {RSC + "-xlog-loc", RSC + "-master-baseline"}
 # disaster-recovery standby streaming from the VIP).
 DR_NODE = int(os.environ.get("LAB_DR_NODE") or 0)
 DR_RSC = "pgsql-dr"
+# LAB_NO_QUORUM_POLICY: the cluster property (scenario j runs with "stop"; every other scenario with "ignore").
+NO_QUORUM_POLICY = os.environ.get("LAB_NO_QUORUM_POLICY", "ignore")
+LAB_BRIDGE_NS = os.environ.get("LAB_PREFIX", "pgswlab") + "-br"
 
 
 class LabFailure(Exception):
@@ -142,6 +145,7 @@ class ClusterState:
         self.failed_nodes = set()
         self.failures = []
         self.vip_node = None
+        self.vip_nodes = []  # every node where the VIP is active (two after a partition heals)
         self.dr_node = None  # where DR_RSC runs
         for n in root.iterfind("./nodes/node"):
             self.online[n.get("name")] = n.get("online") == "true"
@@ -158,6 +162,7 @@ class ClusterState:
                         self.failed_nodes.add(name)
             elif r.get("id") == "vip-master" and r.get("active") == "true" and on:
                 self.vip_node = on[0]
+                self.vip_nodes = sorted(on)
             elif r.get("id") == DR_RSC and r.get("active") == "true" and r.get("failed") != "true" and on:
                 self.dr_node = on[0]
         for f in root.iterfind("./failures/failure"):
@@ -354,7 +359,7 @@ def configure():
     props = conf.find("./crm_config/cluster_property_set[@id='cib-bootstrap-options']")
     if props is None:
         props = ET.SubElement(conf.find("./crm_config"), "cluster_property_set", id="cib-bootstrap-options")
-    for k, v in (("stonith-enabled", "false"), ("no-quorum-policy", "ignore")):
+    for k, v in (("stonith-enabled", "false"), ("no-quorum-policy", NO_QUORUM_POLICY)):
         for old in props.findall(f"nvpair[@name='{k}']"):
             props.remove(old)
         ET.SubElement(props, "nvpair", id=f"cib-bootstrap-options-{k}", name=k, value=v)
@@ -374,7 +379,8 @@ def configure():
     if r.returncode != 0:
         raise LabFailure(f"cibadmin --replace failed: {r.stderr.strip()}")
     print(f"configured {CLONE} (ocf:heartbeat:{AGENT}, rep_mode={os.environ.get('LAB_REP_MODE', 'sync')}, "
-          f"{n} nodes, VIP {LAB_VIP}" + (f", slot {os.environ['LAB_SLOT']}" if os.environ.get("LAB_SLOT") else "")
+          f"{n} nodes, VIP {LAB_VIP}, no-quorum-policy={NO_QUORUM_POLICY}"
+          + (f", slot {os.environ['LAB_SLOT']}" if os.environ.get("LAB_SLOT") else "")
           + "".join(f", {k}={os.environ[k]}" for k in ("LAB_DR_NODE", "LAB_RESTART_ON_PROMOTE",
                     "LAB_CHECK_WAL_RECEIVER", "LAB_EXTERNAL_STANDBYS") if os.environ.get(k)) + ")")
 
@@ -1171,6 +1177,414 @@ def scenario_i():
     expect(len(cluster().failures) == failures_before, "no new failed action")
 
 
+# ---------------------------------------------------------------- scenario j: network partition
+
+# Runs inside the primary's node: inserts sequence numbers one by one through the local socket (the
+# PostgreSQL protocol spoken directly, trust authentication), so it keeps writing while the node is cut
+# off. An id is written to the acknowledgment file (with the CLOCK_MONOTONIC time, shared with the host)
+# only after the server answered the INSERT with CommandComplete and ReadyForQuery: the commit returned
+# success to the client. Every attempt gets a new id; errors and lost connections are retried every 0.2 s.
+PARTITION_WRITER = r"""
+import os, socket, struct, sys, time
+sock_path, table, acks_path, stop_path = sys.argv[1:5]
+pause, limit = float(sys.argv[5]), float(sys.argv[6])
+end = time.monotonic() + limit
+
+def stopping():
+    return os.path.exists(stop_path) or time.monotonic() > end
+
+def recv_exact(s, n):
+    data = b""
+    while len(data) < n:
+        if stopping():
+            raise SystemExit(0)
+        try:
+            chunk = s.recv(n - len(data))
+        except socket.timeout:
+            continue
+        if not chunk:
+            raise OSError("connection closed")
+        data += chunk
+    return data
+
+def message(s):
+    head = recv_exact(s, 5)
+    return head[:1], recv_exact(s, struct.unpack("!i", head[1:])[0] - 4)
+
+def connect():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(0.5)
+    s.connect(sock_path)
+    body = struct.pack("!i", 196608) + b"user\0postgres\0database\0postgres\0application_name\0lab-writer\0\0"
+    s.sendall(struct.pack("!i", len(body) + 4) + body)
+    while True:
+        kind, payload = message(s)
+        if kind == b"E" or (kind == b"R" and struct.unpack("!i", payload[:4])[0] != 0):
+            s.close()
+            raise OSError("connection refused by the server")
+        if kind == b"Z":
+            return s
+
+acks = open(acks_path, "a", buffering=1)
+seq, conn = 0, None
+while not stopping():
+    try:
+        if conn is None:
+            conn = connect()
+        seq += 1
+        sql = f"insert into {table}(id) values ({seq})".encode() + b"\0"
+        conn.sendall(b"Q" + struct.pack("!i", len(sql) + 4) + sql)
+        failed = False
+        while True:
+            kind, _ = message(conn)
+            if kind == b"E":
+                failed = True
+            elif kind == b"Z":
+                break
+        if not failed:
+            acks.write(f"{seq} {time.monotonic():.3f}\n")
+    except OSError:
+        if conn is not None:
+            conn.close()
+        conn = None
+        time.sleep(0.2)
+    time.sleep(pause)
+"""
+
+
+def read_acks(path):
+    """(id, monotonic time) of every acknowledged commit the writer recorded."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) == 2 and line.endswith("\n"):
+                    out.append((int(fields[0]), float(fields[1])))
+    except OSError:
+        pass
+    return out
+
+
+def set_bridge_port(i, attached):
+    """Attach node i's veth to the lab bridge or detach it: detached, the node's eth0 keeps its carrier
+    and addresses, and every frame between it and the other nodes (and the VIP's clients) is dropped.
+    Only the lab's bridge namespace is touched."""
+    argv = ["ip", "-n", LAB_BRIDGE_NS, "link", "set", "dev", f"veth-pgn{i}"] + (["master", "br0"] if attached
+                                                                               else ["nomaster"])
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+    if r.returncode != 0:
+        raise LabFailure(f"{' '.join(argv)} failed: {r.stderr.strip()}")
+    shown = subprocess.run(["ip", "-n", LAB_BRIDGE_NS, "-o", "link", "show", "dev", f"veth-pgn{i}"],
+                           capture_output=True, text=True, timeout=10).stdout
+    if ("master br0" in shown) != attached:
+        raise LabFailure(f"veth-pgn{i} is {'not ' if attached else 'still '}a port of br0: {shown.strip()}")
+
+
+LOG_TIME = re.compile(r"^\w{3} \d{2} (\d{2}):(\d{2}):(\d{2}\.\d{3}) ")
+
+
+def log_seconds(line):
+    m = LOG_TIME.match(line)
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3)) if m else None
+
+
+def read_from(path, offset):
+    try:
+        with open(path, errors="replace") as f:
+            f.seek(offset)
+            return f.read()
+    except OSError:
+        return ""
+
+
+def file_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def demote_timings(log_text):
+    """Every demote of the pgsql instance in a pacemaker.log excerpt: (seconds or None, how it ended)."""
+    started, out = {}, []
+    for line in log_text.splitlines():
+        m = re.search(r"executing - rsc:" + re.escape(RSC) + r" action:demote call_id:(\d+)", line)
+        if m:
+            started[m.group(1)] = log_seconds(line)
+            continue
+        m = re.search(re.escape(RSC) + r" demote \(call (\d+), PID \d+\) (.*)$", line)
+        if m and m.group(1) in started:
+            t0, t1 = started.pop(m.group(1)), log_seconds(line)
+            secs = None if t0 is None or t1 is None else (t1 - t0) % 86400
+            out.append((secs, m.group(2).strip()))
+    out += [(None, "still running") for _ in started]
+    return out
+
+
+def set_wal_sender_timeout(value):
+    """ALTER SYSTEM on every node (None: back to the default), reloaded; returns the primary's value."""
+    sql = f"alter system set wal_sender_timeout = '{value}'" if value else "alter system reset wal_sender_timeout"
+    for i in range(1, node_count() + 1):
+        psql_value(i, sql)
+        psql_value(i, "select pg_reload_conf()")
+
+
+def old_primary_report(state, name):
+    """What the returned old primary looks like: role, attributes, failed actions there."""
+    new = [f for f in state.failures if f.get("node") == name]
+    return {"role": state.roles.get(name, "Stopped"), "status": state.status(name),
+            "data_status": state.data_status(name), "score": state.score(name),
+            "failures": [f"{f.get('task')} rc {f.get('exitcode')}: {f.get('exitreason') or '-'}" for f in new]}
+
+
+def partition_round(label, timeout_value, cut_seconds):
+    """One partition of the primary's node for cut_seconds, with wal_sender_timeout = timeout_value
+    (None: PostgreSQL's default); returns the figures."""
+    _, primary, standbys, _ = wait_ready()
+    sync, other = standbys
+    p, s = node_index(primary), node_index(sync)
+    set_wal_sender_timeout(timeout_value)
+    shown = psql_value(p, "show wal_sender_timeout")
+    table = f"lab_j_{label}"
+    psql_value(p, f"drop table if exists {table}")
+    psql_value(p, f"create table {table}(id bigint primary key)")
+    acks_path, stop_path = os.path.join(LAB_ROOT, f"j-{label}.acks"), os.path.join(LAB_ROOT, f"j-{label}.stop")
+    for f in (acks_path, stop_path):
+        if os.path.exists(f):
+            os.remove(f)
+    logs = {i: {"pacemaker": os.path.join(node_dir(i), "var/log/pacemaker/pacemaker.log"),
+                "postgresql": os.path.join(node_dir(i), "var/lib/pgsql/postgresql.log")}
+            for i in range(1, node_count() + 1)}
+    offsets = {i: {k: file_size(v) for k, v in d.items()} for i, d in logs.items()}
+    print(f"  [{label}] primary {primary} (wal_sender_timeout {shown}), sync standby {sync}, other {other};"
+          f" writer on {primary} into {table}; cut {cut_seconds:.0f} s")
+    limit = cut_seconds + 180
+    socket_path = f"/var/run/postgresql/.s.PGSQL.{os.environ.get('LAB_PGPORT', '5432')}"
+    writer = subprocess.Popen(
+        ["nsenter", "-t", str(init_pid(p)), "-n", "-m", "-u", "-p", "-i", "--", "timeout", "-s", "KILL",
+         str(int(limit + 10)), "python3", "-c", PARTITION_WRITER, socket_path, table, acks_path, stop_path, "0.02",
+         str(limit)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    events = {}
+    try:
+        t_start = time.monotonic()
+        while len(read_acks(acks_path)) < 30:
+            if time.monotonic() - t_start > 15 or writer.poll() is not None:
+                raise LabFailure(f"the writer on {primary} got no 30 commits acknowledged in 15 s "
+                                 f"({writer.stderr.read() if writer.poll() is not None else 'running'})")
+            time.sleep(0.1)
+        set_bridge_port(p, False)
+        t_cut = time.monotonic()
+        print(f"  cut {primary} off at {len(read_acks(acks_path))} acknowledged commits")
+
+        def event(name):
+            if name not in events:
+                events[name] = time.monotonic() - t_cut
+        # The cut lasts cut_seconds; while the isolated node's demote still runs then, it is prolonged
+        # to at most `bound` s after that demote began, so an agent that keeps the bound has stopped
+        # PostgreSQL there before the heal.
+        bound = float(os.environ.get("LAB_J_DEMOTE_BOUND", "15"))
+        while True:
+            demoting = any(how == "still running" for _, how in
+                           demote_timings(read_from(logs[p]["pacemaker"], offsets[p]["pacemaker"])))
+            if demoting:
+                event(f"{primary}: demote started")
+            elapsed = time.monotonic() - t_cut
+            if elapsed >= cut_seconds and not (demoting and elapsed < events[f"{primary}: demote started"] + bound + 1):
+                break
+            try:
+                st = cluster(s)
+                if st.roles.get(sync) == "Promoted" or st.status(sync) == "PRI":
+                    event("majority promoted " + sync)
+                if st.vip_node == sync:
+                    event("VIP on " + sync)
+                if st.online.get(primary) is False:
+                    event(f"majority sees {primary} offline")
+            except LabFailure:
+                pass
+            if postmaster_running(p):
+                r = psql(p, "show synchronous_standby_names", timeout=3)
+                if r.returncode == 0 and r.stdout.strip() == "":
+                    event(f"{primary}: synchronous_standby_names emptied")
+            else:
+                event(f"{primary}: PostgreSQL stopped")
+            if nx(p, ["test", "-f", LOCK]).returncode != 0:
+                event(f"{primary}: {LOCK} removed")
+            time.sleep(0.3)
+        lock_before_heal = nx(p, ["test", "-f", LOCK]).returncode == 0
+        running_at_heal = postmaster_running(p)
+        isolated_view = cluster(p)
+        print(f"  {primary}'s own view before the heal (no quorum): roles {isolated_view.roles}, VIP on "
+              f"{isolated_view.vip_node}; PostgreSQL {'running' if running_at_heal else 'stopped'}")
+        set_bridge_port(p, True)
+        t_heal = time.monotonic()
+
+        # After the heal, with the writer still running: wait until the isolated node's demote has
+        # ended and the old primary's state has not changed for LAB_J_QUIET s (at most 100 s).
+        quiet = float(os.environ.get("LAB_J_QUIET", "8"))
+        last, since, state, twice = None, time.monotonic(), None, 0.0
+        while time.monotonic() - t_heal < 100:
+            try:
+                state = cluster(s)
+            except LabFailure:
+                time.sleep(1)
+                continue
+            promoted = [n for n, role in state.roles.items() if role == "Promoted"]
+            if len(promoted) > 1 or len(state.vip_nodes) > 1:
+                event(f"after the heal: promoted on {promoted}, VIP on {state.vip_nodes}")
+                twice = time.monotonic() - t_heal
+            demoting = any(how == "still running" for _, how in
+                           demote_timings(read_from(logs[p]["pacemaker"], offsets[p]["pacemaker"])))
+            key = json.dumps([old_primary_report(state, primary), state.online.get(primary),
+                              state.nodes_with_status("PRI"), promoted, state.vip_nodes])
+            if key != last or demoting or not state.online.get(primary):
+                last, since = key, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                break
+            time.sleep(1)
+        t_settled = time.monotonic()
+        if state is None:
+            raise LabFailure(f"no cluster state from {sync} after the heal")
+    finally:
+        try:
+            set_bridge_port(p, True)
+        except LabFailure:
+            pass
+        open(stop_path, "w").close()
+        try:
+            writer.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            writer.kill()
+            writer.wait(timeout=15)
+    acks = read_acks(acks_path)
+    acked_ids = {k for k, _ in acks}
+    after_cut = [k for k, t in acks if t >= t_cut]
+    after_heal = [k for k, t in acks if t >= t_heal]
+    last_ack = max((t for _, t in acks), default=t_cut) - t_cut
+    for name, t in sorted(events.items(), key=lambda kv: kv[1]):
+        print(f"    +{t:5.1f} s  {name}")
+    print(f"    +{last_ack:5.1f} s  last acknowledged commit on {primary}; +{t_heal - t_cut:.1f} s heal"
+          + (f" (cut prolonged while {primary} demoted)" if t_heal - t_cut > cut_seconds + 1 else "") + "; "
+          f"+{t_settled - t_cut:.1f} s settled"
+          + (f"; two promoted instances or VIPs until +{t_heal - t_cut + twice:.1f} s" if twice else ""))
+    old = old_primary_report(state, primary)
+    pri = state.nodes_with_status("PRI")
+    if state.status(sync) == "PRI" and state.roles.get(sync) == "Promoted":
+        new = s
+    elif len(pri) == 1 and pri[0] != primary:
+        new = node_index(pri[0])
+    else:
+        raise LabFailure(f"no new primary after the heal (PRI: {pri})\n{state.render()}")
+    r = psql(new, f"select id from {table}", timeout=20)
+    if r.returncode != 0:
+        raise LabFailure(f"{node_name(new)}: reading {table} failed: {r.stderr.strip()}")
+    present = {int(x) for x in r.stdout.split()}
+    lost = sorted(acked_ids - present)
+    pg_log = read_from(logs[p]["postgresql"], offsets[p]["postgresql"])
+    demotes = demote_timings(read_from(logs[p]["pacemaker"], offsets[p]["pacemaker"]))
+    lock_after = nx(p, ["test", "-f", LOCK]).returncode == 0
+    in_recovery = psql(p, "select pg_is_in_recovery()", timeout=5).stdout.strip() if postmaster_running(p) else "down"
+    figures = {
+        "agent": AGENT, "variant": label, "wal_sender_timeout": shown, "cut_seconds": round(t_heal - t_cut, 1),
+        "acknowledged": len(acked_ids), "acknowledged_after_cut": len(after_cut),
+        "acknowledged_after_heal": len(after_heal), "lost": len(lost),
+        "dual_primary_until_after_heal": round(twice, 1),
+        "lost_ids": lost[:10], "events": events, "last_ack_after_cut": round(last_ack, 1),
+        "demotes": [[d, how] for d, how in demotes],
+        "lock_before_heal": lock_before_heal, "lock_after_heal": lock_after,
+        "running_at_heal": running_at_heal, "new_primary": node_name(new), "old_primary": primary,
+        "old_primary_after_heal": old, "old_primary_in_recovery": in_recovery,
+        "forked_off_logged": "forked off" in pg_log,
+        "sync_wait_cancelled": pg_log.count("canceling the wait for synchronous replication"),
+    }
+    demote_text = "; ".join(f"{d:.1f} s ({how})" if d is not None else how for d, how in demotes) or "none logged"
+    print(f"  [{label}] acknowledged {len(acked_ids)} (after the cut {len(after_cut)}), lost on the new primary "
+          f"{node_name(new)}: {len(lost)}" + (f" (ids {lost[:5]}…)" if lost else ""))
+    print(f"  [{label}] {primary}: demote {demote_text}; {LOCK} {'kept' if lock_before_heal else 'removed'} before the"
+          f" heal, {'present' if lock_after else 'absent'} after; PostgreSQL "
+          f"{'still running' if running_at_heal else 'stopped'} at the heal")
+    print(f"  [{label}] {primary} after the heal: {old['role']} {old['status']} / {old['data_status']} / "
+          f"{old['score']}, in recovery: {in_recovery}, 'forked off' in its log: {figures['forked_off_logged']}; "
+          f"new failed actions: {old['failures'] or 'none'}")
+    print(state.render())
+    return figures
+
+
+def reclone_old_primary(name, primary):
+    """Put the returned old primary back as a standby of `primary`: node standby (Pacemaker stops it
+    there), pg_basebackup, lock removed, cleanup, node back online."""
+    i = node_index(name)
+    set_node_standby(name, True)
+    wait_for(f"{name} stopped", lambda st: name not in st.roles, 120, node=node_index(primary))
+    rebuild_standby(i, node_index(primary))
+    set_node_standby(name, False)
+
+
+def partition_verdict(f):
+    """What pgsql-swift must show in a partition (the agent fix): the failed expectations."""
+    problems = []
+    if f["lost"]:
+        problems.append(f"{f['lost']} acknowledged commits are missing on the new primary {f['new_primary']}")
+    if not (f["lock_before_heal"] and f["lock_after_heal"]):
+        problems.append(f"{f['old_primary']} lost {LOCK} (before the heal: {f['lock_before_heal']}, "
+                        f"after: {f['lock_after_heal']})")
+    bound = float(os.environ.get("LAB_J_DEMOTE_BOUND", "15"))
+    slow = [d for d, _ in f["demotes"] if d is None or d > bound]
+    if not f["demotes"] or slow:
+        problems.append(f"{f['old_primary']}'s demote without quorum did not end within {bound:.0f} s "
+                        f"({f['demotes'] or 'no demote logged'})")
+    # After the heal the old primary may not pass for a standby: a failed action names the divergence or
+    # the lock, or PostgreSQL stays down there behind PGSQL.lock.
+    reported = [x for x in f["old_primary_after_heal"]["failures"]
+                if "diverged" in x or "forked off" in x or "PGSQL.lock" in x]
+    if not reported and not (f["old_primary_in_recovery"] == "down" and f["lock_after_heal"]):
+        problems.append(f"{f['old_primary']} after the heal is neither reported as diverged nor held by {LOCK} "
+                        f"({f['old_primary_after_heal']}, PostgreSQL in recovery: {f['old_primary_in_recovery']})")
+    return problems
+
+
+def scenario_j():
+    """Network partition of the primary's node (3 nodes, rep_mode=sync, no-quorum-policy=stop, no fencing),
+    with a writer on that node recording every acknowledged commit: wal_sender_timeout 5 s and the
+    default, each cut for LAB_J_CUT s (prolonged while the isolated node demotes, up to LAB_J_DEMOTE_BOUND s
+    after its demote began), then healed; acknowledged commits missing on the new primary are counted.
+    The stock agent only reports; pgsql-swift must lose none, keep PGSQL.lock, demote within
+    LAB_J_DEMOTE_BOUND s and report the old primary as diverged (LAB_REPORT_ONLY=1: report only)."""
+    if node_count() != 3 or NO_QUORUM_POLICY != "stop":
+        raise LabFailure("scenario j needs a 3-node lab configured with LAB_NO_QUORUM_POLICY=stop")
+    cut = float(os.environ.get("LAB_J_CUT", "20"))
+    variants = os.environ.get("LAB_J_VARIANTS", "5s default").split()
+    report_only = AGENT != "pgsql-swift" or os.environ.get("LAB_REPORT_ONLY") == "1"
+    results, problems = [], []
+    for k, label in enumerate(variants):
+        if k > 0:
+            last = results[-1]
+            reclone_old_primary(last["old_primary"], last["new_primary"])
+        f = partition_round(label, None if label == "default" else label, cut)
+        results.append(f)
+        problems += [f"[{label}] {x}" for x in partition_verdict(f)]
+    path = os.path.join(LAB_ROOT, f"partition-{AGENT}.json")
+    with open(path, "w") as out:
+        json.dump(results, out, indent=1)
+    print(f"  partition figures ({AGENT}, LAB_J_CUT {cut:.0f} s; saved to {path}):")
+    for f in results:
+        demote = ", ".join(f"{d:.1f} s" if d is not None else how for d, how in f["demotes"]) or "none"
+        old = f["old_primary_after_heal"]
+        until = f["dual_primary_until_after_heal"]
+        dual = f"until {until:.0f} s after it" if until else "no"
+        print(f"    {AGENT:11} wal_sender_timeout={f['wal_sender_timeout']:5} cut {f['cut_seconds']:4.1f} s:"
+              f" acknowledged {f['acknowledged']}, lost {f['lost']}; demote {demote};"
+              f" lock {'kept' if f['lock_after_heal'] else 'removed'}; two promoted/VIPs after the heal: {dual};"
+              f" old primary: {old['role']} {old['status']}, {'; '.join(old['failures']) or 'no failed action'}")
+    if problems and report_only:
+        print(f"  REPORT ONLY ({'stock agent' if AGENT != 'pgsql-swift' else 'LAB_REPORT_ONLY=1'}); "
+              f"what pgsql-swift must not show:")
+        for x in problems:
+            print(f"    - {x}")
+    elif problems:
+        raise LabFailure("partition (scenario j):\n  " + "\n  ".join(problems))
+
+
 def failover_once():
     """The demo's failover: kill -9 the primary's postmaster, wait for the standby to take over."""
     _, old, standbys, _ = wait_ready()
@@ -1182,7 +1596,7 @@ def failover_once():
 
 
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f, "g": scenario_g,
-             "h": scenario_h, "i": scenario_i}
+             "h": scenario_h, "i": scenario_i, "j": scenario_j}
 
 
 # ---------------------------------------------------------------- benchmarks
