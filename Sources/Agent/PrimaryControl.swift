@@ -77,9 +77,7 @@ struct PrimaryControl {
         let steps = PrimaryControlPlan.steps(
             PrimaryControlPlan.Input(
                 names: r.names, writes: r.planner(view).writes(for: decision), current: current,
-                next: decision.synchronousStandbyNames, quorum: view.quorum,
-                cleanlyDown: Set(r.others.filter(view.isCleanlyDown).map(\.rawValue)),
-                othersOutOfSight: !r.outOfSight(view).isEmpty))
+                next: decision.synchronousStandbyNames, quorum: view.quorum))
         var namesChanged = false
         for step in steps {
             switch step {

@@ -242,14 +242,9 @@ final class ReplicationContext {
         }
     }
 
-    /// The other nodes of node_list that are out of sight without being cleanly down (a partition).
-    func outOfSight(_ view: ClusterStatus) -> [NodeName] {
-        others.filter { !view.isOnline($0) && !view.isCleanlyDown($0) }
-    }
-
-    /// Whether this node may be the minority of a partition: no quorum (or unknown) while another
-    /// node is out of sight without being cleanly down.
-    func partitioned(_ view: ClusterStatus) -> Bool { view.quorum != true && !outOfSight(view).isEmpty }
+    /// Whether this node may be the minority of a partition: its partition has no quorum (or it is
+    /// unknown). Peers shown offline prove nothing: without fencing a minority sees them offline and clean.
+    func partitioned(_ view: ClusterStatus) -> Bool { view.quorum != true }
 
     func planner(_ view: ClusterStatus) -> AttributePlanner {
         AttributePlanner(names: names, me: me, nodes: view.nodes)

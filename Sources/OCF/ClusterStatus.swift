@@ -25,13 +25,6 @@ public struct ClusterStatus: Sendable {
         self.unclean = unclean
     }
 
-    /// Whether a node is known to be down: offline and clean (it left, or it was fenced), or not
-    /// a cluster member at all. A node cut off by a partition is offline but unclean.
-    public func isCleanlyDown(_ node: NodeName) -> Bool {
-        guard let info = nodes[node] else { return true }
-        return !info.online && !unclean.contains(node)
-    }
-
     /// Nodes where the resource runs promoted.
     public var promotedNodes: [NodeName] { roles.filter { $0.value == .promoted }.map(\.key).sorted() }
 

@@ -4,12 +4,12 @@
 /// below 100) come first. A change of `synchronous_standby_names` that stops commits waiting for a
 /// standby ("releases" it) is made only after those writes are confirmed in a cluster view that has
 /// quorum: otherwise commits acknowledged from then on could be missing on a standby the cluster
-/// still sees as promotable, or that the majority of a partition is promoting. A standby whose node
-/// is cleanly down (it left, or it was fenced) can be promoted by nobody, so it is released without
-/// quorum too (a two-node cluster without `two_node`, the last node standing). Otherwise, without
-/// quorum the names stay and commits keep waiting, and a partitioned primary writes nothing for the
-/// other nodes (its CIB could win the merge when the partition heals). The shell agent switched to
-/// async first and wrote the attributes afterwards, with or without quorum.
+/// still sees as promotable, or that the majority of a partition is promoting. Without quorum the
+/// names stay and commits keep waiting, and the primary writes nothing for the other nodes (its CIB
+/// could win the merge when the partition heals). A peer's node shown offline is no proof: without
+/// fencing (`stonith-enabled=false`) a minority sees the majority's nodes offline and clean. Clusters
+/// of two nodes keep quorum with corosync's `two_node`. The shell agent switched to async first and
+/// wrote the attributes afterwards, with or without quorum.
 public enum PrimaryControlPlan {
     public struct Input: Sendable {
         public var names: ResourceAttributes
@@ -20,26 +20,17 @@ public enum PrimaryControlPlan {
         public var next: SynchronousStandbyNames?
         /// Whether this node's partition has quorum; `nil` when unknown (no cluster view).
         public var quorum: Bool?
-        /// The standbys (by `application_name`) whose nodes are cleanly down.
-        public var cleanlyDown: Set<String>
-        /// Whether some other node is out of sight without being cleanly down (a partition).
-        public var othersOutOfSight: Bool
 
         public init(
             names: ResourceAttributes, writes: [AttributeWrite], current: SynchronousStandbyNames,
-            next: SynchronousStandbyNames?, quorum: Bool?, cleanlyDown: Set<String> = [], othersOutOfSight: Bool = false
+            next: SynchronousStandbyNames?, quorum: Bool?
         ) {
             self.names = names
             self.writes = writes
             self.current = current
             self.next = next
             self.quorum = quorum
-            self.cleanlyDown = cleanlyDown
-            self.othersOutOfSight = othersOutOfSight
         }
-
-        /// Without quorum and with a node out of sight: this node may be the minority of a partition.
-        public var partitioned: Bool { quorum != true && othersOutOfSight }
     }
 
     /// The standbys a change of names stops waiting for.
@@ -58,8 +49,7 @@ public enum PrimaryControlPlan {
     }
 
     public static func steps(_ input: Input) -> [PrimaryStep] {
-        var writes = input.writes
-        if input.partitioned { writes = writes.filter { input.cleanlyDown.contains($0.node.rawValue) } }
+        let writes = input.quorum == true ? input.writes : []
         let lowering = writes.filter { lowersPromotability($0, names: input.names) }
         let rest = writes.filter { !lowersPromotability($0, names: input.names) }
         var steps: [PrimaryStep] = []
@@ -70,8 +60,6 @@ public enum PrimaryControlPlan {
                 steps.append(.synchronousStandbyNames(next))
             } else if input.quorum == true {
                 if !lowering.isEmpty { steps.append(.confirm(lowering)) }
-                steps.append(.synchronousStandbyNames(next))
-            } else if released.allSatisfy(input.cleanlyDown.contains) {
                 steps.append(.synchronousStandbyNames(next))
             } else {
                 steps.append(.keepSynchronousWithoutQuorum(next))

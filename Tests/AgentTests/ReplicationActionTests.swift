@@ -221,7 +221,7 @@ import Testing
         arguments: [
             ("quorate, the standby's node cleanly down: removed", true, false, false),
             ("no quorum, the peer cut off (unclean): kept", false, true, true),
-            ("no quorum, the peer cleanly down (last node standing): removed", false, false, false),
+            ("no quorum, the peer offline and clean (no fencing: proves nothing): kept", false, false, true),
             ("no DC, the peer cut off: kept", nil, true, true),
         ] as [(String, Bool?, Bool, Bool)])
     func demoteKeepsTheLockInAPartition(_ name: String, _ quorum: Bool?, _ unclean: Bool, _ keeps: Bool) throws {

@@ -36,9 +36,9 @@ import Testing
                 .synchronousStandbyNames(.none),
             ]),
         Row(
-            name: "sync standby lost without quorum: marked, but commits keep waiting",
+            name: "sync standby lost without quorum: commits keep waiting, nothing written for others",
             writes: [pgn2Disconnect, pgn2Minus], current: ["pgn2"], next: [], quorum: false,
-            expected: [.write([pgn2Disconnect, pgn2Minus]), .keepSynchronousWithoutQuorum(.none)]),
+            expected: [.keepSynchronousWithoutQuorum(.none)]),
         Row(
             name: "sync standby lost, quorum unknown (no cluster view): commits keep waiting",
             writes: [], current: ["pgn2"], next: [], quorum: nil,
@@ -53,11 +53,15 @@ import Testing
             ]),
         Row(
             name: "first synchronous standby named: no confirmation needed (commits wait more, not less)",
-            writes: [pgn3Async, pgn3Status], current: [], next: ["pgn3"], quorum: false,
+            writes: [pgn3Async, pgn3Status], current: [], next: ["pgn3"], quorum: true,
             expected: [
                 .write([pgn3Async]), .synchronousStandbyNames(SynchronousStandbyNames(["pgn3"])),
                 .write([pgn3Status]),
             ]),
+        Row(
+            name: "first synchronous standby named without quorum: named (commits wait more), nothing written",
+            writes: [pgn3Async, pgn3Status], current: [], next: ["pgn3"], quorum: false,
+            expected: [.synchronousStandbyNames(SynchronousStandbyNames(["pgn3"]))]),
         Row(
             name: "no change of names: lowering writes first, promoting writes after",
             writes: [pgn2Sync, pgn2Hundred, pgn2StatusSync, pgn3Async], current: ["pgn2"], next: nil, quorum: true,
