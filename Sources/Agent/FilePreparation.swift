@@ -56,7 +56,8 @@ struct FilePreparation {
         }
         do { try OwnedFile.makeDirectory(path, owner: owner, mode: 0o2775) } catch {
             switch error.operation {
-            case "chown": throw ActionFailure(.insufficientPrivilege, "Can't change ownership for \(path): \(error.message)")
+            case "chown":
+                throw ActionFailure(.insufficientPrivilege, "Can't change ownership for \(path): \(error.message)")
             case "chmod": throw ActionFailure(.insufficientPrivilege, "Can't change permissions for \(path)")
             default: throw ActionFailure(.insufficientPrivilege, "Can't create directory \(path): \(error.message)")
             }

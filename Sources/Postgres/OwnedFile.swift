@@ -110,9 +110,10 @@ public enum OwnedFile {
         close(fd)
     }
 
-    /// A new empty file (`O_CREAT|O_EXCL|O_NOFOLLOW` on a parent reached without links pgdba
-    /// controls), owner pgdba: created by root and chowned through its descriptor under a
-    /// root-controlled parent, else created with pgdba's identity. `false` when something exists there.
+    /// A new empty file, owner pgdba; `false` when something exists there already.
+    ///
+    /// `O_CREAT|O_EXCL|O_NOFOLLOW` on a parent reached without links pgdba controls: created by root
+    /// and chowned through its descriptor under a root-controlled parent, else with pgdba's identity.
     @discardableResult
     public static func createFile(_ path: String, owner: UserAccount, mode: mode_t = 0o600) throws(Failure) -> Bool {
         let (above, name) = try WalkedDirectory.split(path)
@@ -136,8 +137,9 @@ public enum OwnedFile {
 
     enum Existing { case keepIfOwned, refuse }
 
-    /// Opens `name` in `parent` (a link is refused), or creates it for `owner`; a descriptor that
-    /// can be `fchmod`ed. Only a directory created here is chowned by root.
+    /// A descriptor of the directory `name` in `parent` (a link is refused), created for `owner`.
+    ///
+    /// Only a directory created here is chowned by root.
     private static func openOrCreateDirectory(
         _ parent: borrowing WalkedDirectory, _ name: String, _ path: String, owner: UserAccount, mode: mode_t,
         existing: Existing
@@ -227,7 +229,9 @@ public enum OwnedFile {
         let directory = open(parentPath(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { throw Failure(path: path, operation: "open the directory of", errno: errno) }
         defer { close(directory) }
-        guard fsync(directory) == 0 else { throw Failure(path: path, operation: "fsync the directory of", errno: errno) }
+        guard fsync(directory) == 0 else {
+            throw Failure(path: path, operation: "fsync the directory of", errno: errno)
+        }
     }
 
     static func parentPath(of path: String) -> String {

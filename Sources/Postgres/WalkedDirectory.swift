@@ -60,7 +60,8 @@ public struct WalkedDirectory: ~Copyable {
                     }
                     guard kind == .symbolicLink else {
                         throw OwnedFile.Failure(
-                            path: here, operation: "open", errno: ENOTDIR, detail: "\(here) is \(kind), not a directory")
+                            path: here, operation: "open", errno: ENOTDIR, detail: "\(here) is \(kind), not a directory"
+                        )
                     }
                     var info = stat()
                     guard controlled, fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_uid == 0,
@@ -105,9 +106,10 @@ public struct WalkedDirectory: ~Copyable {
     }
 
     /// Makes `name` in the directory `fd`: as root, or with `owner`'s identity.
-    static func createDirectory(in fd: Int32, _ name: String, _ path: String, mode: mode_t, asRoot: Bool,
-        owner: UserAccount) throws(OwnedFile.Failure)
-    {
+    static func createDirectory(
+        in fd: Int32, _ name: String, _ path: String, mode: mode_t, asRoot: Bool,
+        owner: UserAccount
+    ) throws(OwnedFile.Failure) {
         let code: Int32
         if asRoot {
             code = mkdirat(fd, name, mode) == 0 ? 0 : errno
