@@ -9,7 +9,9 @@ import Postgres
 /// agent created them: the log file, the socket directory (mode 2775) and `stats_temp_directory`.
 ///
 /// Root never changes a path through a link here: the log file and the socket directory (paths root
-/// configured) are created new (`O_EXCL`/`mkdir`) and handed to pgdba through their descriptors;
+/// configured) are created new (`O_EXCL`/`mkdirat`) in a parent reached from `/` without links pgdba
+/// controls, by pgdba where pgdba (or anyone but root) could swap an entry above them, else by root
+/// and handed to pgdba through their descriptors;
 /// `stats_temp_directory` comes from `postgresql.conf`, which pgdba can edit, so it is created with
 /// pgdba's identity and never chowned.
 struct FilePreparation {
@@ -25,13 +27,12 @@ struct FilePreparation {
 
     private func prepareLogFile() throws(ActionFailure) {
         let path = context.parameters.logfile
-        if !TextFile.exists(path) {
-            // A new file only: O_EXCL|O_NOFOLLOW never opens what a link points to, and the owner is
-            // changed on the descriptor, not on a path that could be replaced meanwhile.
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                _ = fchown(fd, owner.uid, owner.gid)
-                close(fd)
+        if FileKind.of(path) == nil {
+            // A new file only, on a parent reached without links pgdba controls: O_EXCL|O_NOFOLLOW,
+            // by root (then chowned through the descriptor) only where root alone controls the
+            // directory, else with pgdba's identity.
+            do { try OwnedFile.createFile(path, owner: owner) } catch {
+                throw ActionFailure(.insufficientPrivilege, "Can't create the log file \(path): \(error.message)")
             }
         }
         guard EffectiveUser.canAccess(path, mode: W_OK, as: owner) else {
@@ -39,17 +40,24 @@ struct FilePreparation {
         }
     }
 
+    /// The socket directory: an existing one must already be usable by pgdba (it is not changed);
+    /// a new one is made in a parent reached without links pgdba controls, and only that one is
+    /// handed over (``OwnedFile/makeDirectory(_:owner:mode:)``).
     private func prepareSocketDirectory() throws(ActionFailure) {
         guard let path = context.parameters.socketdir else { return }
-        if TextFile.isDirectory(path) {
-            guard EffectiveUser.canAccess(path, mode: W_OK | X_OK, as: owner) else {
-                throw ActionFailure(.insufficientPrivilege, "\(owner.name) can't create files in \(path)")
+        if FileKind.of(path) != nil {
+            guard TextFile.isDirectory(path), EffectiveUser.canAccess(path, mode: W_OK | X_OK, as: owner) else {
+                throw ActionFailure(
+                    .insufficientPrivilege,
+                    "\(owner.name) can't create files in \(path) (an existing socketdir is not changed: make it a"
+                        + " directory \(owner.name) can write, e.g. chown \(owner.name) \(path))")
             }
             return
         }
         do { try OwnedFile.makeDirectory(path, owner: owner, mode: 0o2775) } catch {
             switch error.operation {
-            case "chown": throw ActionFailure(.insufficientPrivilege, "Can't change ownership for \(path)")
+            case "chown":
+                throw ActionFailure(.insufficientPrivilege, "Can't change ownership for \(path): \(error.message)")
             case "chmod": throw ActionFailure(.insufficientPrivilege, "Can't change permissions for \(path)")
             default: throw ActionFailure(.insufficientPrivilege, "Can't create directory \(path): \(error.message)")
             }

@@ -10,8 +10,10 @@ public import Exec
 /// any file or directory there. So files are written, appended to and removed with pgdba's effective
 /// identity (``EffectiveUser/strictly(as:_:)``; never as root when the switch fails): whatever links
 /// the path holds, the kernel checks pgdba's permissions, and nothing pgdba could not write itself is
-/// touched. Directories that root has to create or hand over (tmpdir, the socket directory) are
-/// changed through a descriptor opened with `O_NOFOLLOW`, never through a link.
+/// touched. Directories and the log file that root creates (tmpdir, the socket directory, the log)
+/// are reached from `/` without links pgdba could have planted (``WalkedDirectory``), created with
+/// pgdba's identity wherever pgdba or anyone else could swap an entry above them, and chowned only
+/// when root created them, through their descriptor.
 public enum OwnedFile {
     public struct Failure: Error, Equatable, Sendable {
         public let path: String
@@ -80,58 +82,119 @@ public enum OwnedFile {
         }
     }
 
-    /// `mkdir -p`, then owner pgdba and the mode: the shell agent's tmpdir rule.
+    /// tmpdir: `mkdir -p`, owner pgdba, mode `mode`; never a chown of a directory that exists.
     ///
-    /// Owner and mode are changed through a descriptor of the directory itself:
-    /// - anything but a directory at `path` (a symbolic link above all) is refused;
-    /// - a directory of pgdba is kept; a directory of root is given to pgdba unless it is shared
-    ///   (world-writable or sticky, like `/tmp`); a directory of any other account is refused.
+    /// The path is walked from `/` (``WalkedDirectory``): no link pgdba could have planted is
+    /// followed. Missing directories are created with `mkdirat` on the parent's descriptor: by root
+    /// while every directory above is root's alone, else with pgdba's identity (then pgdba owns
+    /// them without any chown). Only the directory this call created is chowned, through its
+    /// descriptor. An existing tmpdir must be pgdba's (its mode is fixed with pgdba's identity);
+    /// one of root or another account is refused, untouched: `chown pgdba DIR` is the operator's
+    /// call (a typo such as `tmpdir=/var/lib` must not give `/var/lib` away).
     public static func directory(_ path: String, owner: UserAccount, mode: mode_t = 0o700) throws(Failure) {
-        if mkdir(path, mode) != 0 && errno != EEXIST {
-            // Create missing parents too.
-            var prefix = ""
-            for part in path.split(separator: "/") {
-                prefix += "/" + part
-                if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                    throw Failure(path: prefix, operation: "mkdir", errno: errno)
-                }
-            }
-        }
-        let fd = try openDirectory(path)
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw Failure(path: path, operation: "stat", errno: errno) }
-        if info.st_uid != owner.uid {
-            guard info.st_uid == 0 else {
-                throw Failure(
-                    path: path, operation: "chown", errno: EPERM,
-                    detail: "\(path) belongs to uid \(info.st_uid), neither to \(owner.name) nor to root")
-            }
-            guard info.st_mode & 0o1002 == 0 else {
-                throw Failure(
-                    path: path, operation: "chown", errno: EPERM,
-                    detail: "\(path) is a shared directory of root (sticky or world-writable); it is not given to"
-                        + " \(owner.name)")
-            }
-            guard fchown(fd, owner.uid, owner.gid) == 0 else {
-                throw Failure(path: path, operation: "chown", errno: errno)
-            }
-        }
-        if info.st_mode & 0o7777 != mode, fchmod(fd, mode) != 0 {
-            throw Failure(path: path, operation: "chmod", errno: errno)
-        }
+        let (above, name) = try WalkedDirectory.split(path)
+        let parent = try WalkedDirectory.open(above, creatingFor: owner)
+        let fd = try openOrCreateDirectory(parent, name, path, owner: owner, mode: mode, existing: .keepIfOwned)
+        close(fd)
     }
 
-    /// Creates the directory `path` (it must not exist yet) and gives it to `owner` with `mode`.
+    /// The socket directory: created (it must not exist yet) in a parent reached without links
+    /// pgdba controls, given to `owner` with `mode`.
     ///
-    /// For root's own directories (the socket directory): owner and mode are changed through the
-    /// new directory's descriptor.
+    /// Under a root-controlled parent root makes it and changes owner and mode through the new
+    /// directory's descriptor; under any other parent pgdba makes it, and root chowns nothing.
     public static func makeDirectory(_ path: String, owner: UserAccount, mode: mode_t) throws(Failure) {
-        guard mkdir(path, 0o700) == 0 else { throw Failure(path: path, operation: "mkdir", errno: errno) }
-        let fd = try openDirectory(path)
+        let (above, name) = try WalkedDirectory.split(path)
+        let parent = try WalkedDirectory.open(above)
+        let fd = try openOrCreateDirectory(parent, name, path, owner: owner, mode: mode, existing: .refuse)
+        close(fd)
+    }
+
+    /// A new empty file, owner pgdba; `false` when something exists there already.
+    ///
+    /// `O_CREAT|O_EXCL|O_NOFOLLOW` on a parent reached without links pgdba controls: created by root
+    /// and chowned through its descriptor under a root-controlled parent, else with pgdba's identity.
+    @discardableResult
+    public static func createFile(_ path: String, owner: UserAccount, mode: mode_t = 0o600) throws(Failure) -> Bool {
+        let (above, name) = try WalkedDirectory.split(path)
+        let parent = try WalkedDirectory.open(above)
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+        let create = { () -> (fd: Int32, errno: Int32) in
+            let fd = openat(parent.fd, name, flags, mode)
+            return (fd, fd >= 0 ? 0 : errno)
+        }
+        let (fd, code) = parent.rootControlled ? create() : try asOwner(owner, path) { create() }
+        if fd < 0 {
+            if code == EEXIST { return false }
+            throw Failure(path: path, operation: "create", errno: code)
+        }
         defer { close(fd) }
-        guard fchown(fd, owner.uid, owner.gid) == 0 else { throw Failure(path: path, operation: "chown", errno: errno) }
-        guard fchmod(fd, mode) == 0 else { throw Failure(path: path, operation: "chmod", errno: errno) }
+        if parent.rootControlled, owner.uid != 0, fchown(fd, owner.uid, owner.gid) != 0 {
+            throw Failure(path: path, operation: "chown", errno: errno)
+        }
+        return true
+    }
+
+    enum Existing { case keepIfOwned, refuse }
+
+    /// A descriptor of the directory `name` in `parent` (a link is refused), created for `owner`.
+    ///
+    /// Only a directory created here is chowned by root.
+    private static func openOrCreateDirectory(
+        _ parent: borrowing WalkedDirectory, _ name: String, _ path: String, owner: UserAccount, mode: mode_t,
+        existing: Existing
+    ) throws(Failure) -> Int32 {
+        let asRoot = parent.rootControlled || owner.uid == 0
+        var made = WalkedDirectory.kindOf(parent.fd, name) == nil ? 0 : EEXIST
+        if made == 0 {
+            made =
+                asRoot
+                ? (mkdirat(parent.fd, name, 0o700) == 0 ? 0 : errno)
+                : try asOwner(owner, path) { mkdirat(parent.fd, name, 0o700) == 0 ? 0 : errno }
+        }
+        guard made == 0 || made == EEXIST else { throw Failure(path: path, operation: "mkdir", errno: made) }
+        if made == EEXIST && existing == .refuse {
+            throw Failure(path: path, operation: "mkdir", errno: EEXIST)
+        }
+        let fd = openat(parent.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP || code == ENOTDIR, let kind = WalkedDirectory.kindOf(parent.fd, name) {
+                throw Failure(path: path, operation: "open", errno: code, detail: "\(path) is \(kind), not a directory")
+            }
+            throw Failure(path: path, operation: "open", errno: code)
+        }
+        do throws(Failure) {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw Failure(path: path, operation: "stat", errno: errno) }
+            if made == 0 {
+                // The entry mkdirat made: the parent is root's alone (nobody could swap it), or it was
+                // made with pgdba's identity and needs no chown.
+                let maker = asRoot ? uid_t(0) : owner.uid
+                guard info.st_uid == maker else {
+                    throw Failure(
+                        path: path, operation: "chown", errno: EPERM,
+                        detail: "\(path) was replaced while it was created; nothing was changed")
+                }
+                if asRoot && owner.uid != 0 && fchown(fd, owner.uid, owner.gid) != 0 {
+                    throw Failure(path: path, operation: "chown", errno: errno)
+                }
+            } else if info.st_uid != owner.uid {
+                let holder = info.st_uid == 0 ? "root" : "uid \(info.st_uid)"
+                throw Failure(
+                    path: path, operation: "chown", errno: EPERM,
+                    detail: "\(path) exists and belongs to \(holder), not to \(owner.name); it is not taken over"
+                        + " (if it is meant for \(owner.name): chown \(owner.name) \(path))")
+            }
+            if made == 0 || info.st_mode & 0o7777 != mode {
+                let changed = try asOwner(owner, path) { fchmod(fd, mode) == 0 ? 0 : errno }
+                if changed != 0 { throw Failure(path: path, operation: "chmod", errno: changed) }
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
     }
 
     /// Runs `body` with `owner`'s effective identity; never as root.
@@ -139,22 +202,6 @@ public enum OwnedFile {
         let outcome = EffectiveUser.strictly(as: owner) { Result { () throws(Failure) in try body() } }
         guard let outcome else { throw Failure(path: path, operation: "switch to \(owner.name) for", errno: EPERM) }
         return try outcome.get()
-    }
-
-    /// A descriptor of the directory at `path` itself: a link there is refused, not followed.
-    static func openDirectory(_ path: String) throws(Failure) -> Int32 {
-        if let kind = FileKind.of(path), kind != .directory {
-            throw Failure(path: path, operation: "open", errno: ENOTDIR, detail: "\(path) is \(kind), not a directory")
-        }
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ELOOP || code == ENOTDIR {
-                throw Failure(path: path, operation: "open", errno: code, detail: "\(path) is not a directory")
-            }
-            throw Failure(path: path, operation: "open", errno: code)
-        }
-        return fd
     }
 
     private static func replace(_ path: String, _ content: String, owner: UserAccount, mode: mode_t) throws(Failure) {
@@ -177,6 +224,19 @@ public enum OwnedFile {
             unlink(temporary)
             throw Failure(path: path, operation: "rename to", errno: code)
         }
+        // The new name is durable only once the directory is: a lock touched before a promote must
+        // survive a power loss.
+        let directory = open(parentPath(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw Failure(path: path, operation: "open the directory of", errno: errno) }
+        defer { close(directory) }
+        guard fsync(directory) == 0 else {
+            throw Failure(path: path, operation: "fsync the directory of", errno: errno)
+        }
+    }
+
+    static func parentPath(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Writes every byte; the errno of a failed write, or `nil`.

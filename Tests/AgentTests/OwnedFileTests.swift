@@ -8,8 +8,9 @@ import Testing
 /// Files the agent keeps in tmpdir: atomic replacement, owner and mode; nothing is changed through a
 /// link, and a FIFO never blocks.
 @Suite struct OwnedFileTests {
-    /// Changing owners needs root; `nobody` stands in for pgdba (directories are handed over by root
-    /// without switching identity, so the process-wide seteuid never happens in these tests).
+    /// Changing owners needs root; `nobody` stands in for pgdba (directories are handed over by root,
+    /// or refused, without switching identity, so the process-wide seteuid never happens in these
+    /// tests; see ``WalkedDirectoryTests`` for what is done with pgdba's identity).
     static var canChangeOwners: Bool { geteuid() == 0 && UserAccount.named("nobody") != nil }
 
     func scratch() throws -> String {
@@ -69,14 +70,15 @@ import Testing
     }
 
     @Test(.enabled(if: canChangeOwners, "needs root"))
-    func aRootDirectoryIsGivenToPgdbaAndThenKept() throws {
+    func anExistingRootDirectoryIsNotGivenToPgdbaButOnePgdbaOwnsIsKept() throws {
         let dir = try Scratch("owned")
         defer { dir.remove() }
         let nobody = try #require(UserAccount.named("nobody"))
         let tmpdir = try dir.directory("tmp", mode: 0o755)
-        try OwnedFile.directory(tmpdir, owner: nobody)
+        #expect(throws: OwnedFile.Failure.self) { try OwnedFile.directory(tmpdir, owner: nobody) }
         var info = try #require(Scratch.info(tmpdir))
-        #expect(info.st_uid == nobody.uid && info.st_mode & 0o7777 == 0o700)
+        #expect(info.st_uid == 0 && info.st_mode & 0o7777 == 0o755)
+        try #require(chown(tmpdir, nobody.uid, nobody.gid) == 0 && chmod(tmpdir, 0o700) == 0)
         try OwnedFile.directory(tmpdir, owner: nobody)
         info = try #require(Scratch.info(tmpdir))
         #expect(info.st_uid == nobody.uid && info.st_mode & 0o7777 == 0o700)
@@ -101,7 +103,7 @@ import Testing
 
     @Test(.enabled(if: canChangeOwners, "needs root"))
     func theSocketDirectoryIsMadeNewAndHandedOverThroughItsDescriptor() throws {
-        let dir = try Scratch("owned")
+        let dir = try Scratch("owned", in: "/run")
         defer { dir.remove() }
         let nobody = try #require(UserAccount.named("nobody"))
         let run = dir.path + "/run"

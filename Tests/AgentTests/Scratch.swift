@@ -11,8 +11,10 @@ struct Scratch {
 
     let path: String
 
-    init(_ name: String = "files") throws {
-        var template = Array("/tmp/pgsql-swift-\(name)-XXXXXX".utf8CString)
+    /// A new directory (root's, mode 0700 when made by root) in `parent`: `/tmp` is shared; `/run`
+    /// is root's alone, as a directory above a root-configured path is.
+    init(_ name: String = "files", in parent: String = "/tmp") throws {
+        var template = Array("\(parent)/pgsql-swift-\(name)-XXXXXX".utf8CString)
         guard let dir = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw Failure(description: "mkdtemp failed")
         }
