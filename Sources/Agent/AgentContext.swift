@@ -14,6 +14,8 @@ public final class AgentContext {
     public let deadline: Deadline
     /// The `pgdba` account (checked by validation before any action uses it).
     public let owner: UserAccount
+    /// How `monitor_sql` is run (start, plain monitor): libpq; unit tests put a stand-in here.
+    var monitorSQL: any MonitorSQL = LibpqMonitorSQL()
 
     public init(
         action: OCFAction, environment: [String: String], ocf: OCFEnvironment, parameters: AgentParameters,

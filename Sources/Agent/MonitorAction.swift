@@ -67,7 +67,7 @@ public struct MonitorAction {
         case .running:
             do {
                 let checkReceiver = context.parameters.checkWALReceiver
-                let receiver = try DatabaseHealth(context: context).check(until: context.deadline, receiver: checkReceiver)
+                let receiver = try context.monitorSQL.check(context, until: context.deadline, receiver: checkReceiver)
                 if let receiver { reportReceiver(receiver) }
                 return .success
             } catch {

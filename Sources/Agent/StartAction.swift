@@ -79,12 +79,12 @@ public struct StartAction {
     }
 
     private func waitUntilAnswering(postmaster pid: Int32) throws(ActionFailure) {
-        let health = DatabaseHealth(context: context)
         var lastError = "no answer yet"
         while true {
             // Each attempt gets at most 5 s so that a slow attempt cannot eat the whole deadline.
             do {
-                try health.check(until: context.deadline.capped(at: .seconds(5)))
+                let limit = context.deadline.capped(at: .seconds(5))
+                _ = try context.monitorSQL.check(context, until: limit, receiver: false)
                 return
             } catch {
                 lastError = error.message

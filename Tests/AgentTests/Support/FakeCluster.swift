@@ -29,6 +29,11 @@ final class FakeCluster: CommandRunner {
     var failWrite: (_ node: String, _ name: String, _ value: String?) -> Bool = { _, _, _ in false }
     /// Called after each successful attribute write (to change quorum, say).
     var afterWrite: (FakeCluster) -> Void = { _ in }
+    /// Scripted programs other than the Pacemaker tools (`pg_ctl` …), by file name.
+    ///
+    /// Each gives the outcome of a run with these arguments (recorded first as `run <program> <args>`).
+    /// Other programs exit 0 silently.
+    var programs: [String: (_ arguments: [String]) -> Result<CommandResult, CommandError>] = [:]
     /// The environment of every command run, in order.
     private(set) var environments: [[String: String]] = []
 
@@ -66,6 +71,7 @@ final class FakeCluster: CommandRunner {
             return result(0)
         default:
             log.append("run \(program) " + args.joined(separator: " "))
+            if let script = programs[program] { return try script(args).get() }
             return result(0)
         }
     }

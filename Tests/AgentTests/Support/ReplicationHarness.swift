@@ -8,16 +8,18 @@ import Testing
 
 @testable import Agent
 
-/// One node of a replication cluster for agent tests.
+/// One node of a replication cluster for agent tests (or, with `mode: "none"`, a plain instance).
 ///
 /// A temporary PGDATA and tmpdir, a recording
-/// ``FakeCluster`` for the Pacemaker tools and a ``FakeServer`` for PostgreSQL, sharing one
-/// ``EffectLog``. No root, no server, no cluster.
+/// ``FakeCluster`` for the Pacemaker tools (and `pg_ctl`), a ``FakeServer`` for PostgreSQL and a
+/// ``FakeMonitorSQL`` for `monitor_sql`, sharing one ``EffectLog``. No root, no server, no cluster.
+/// The agent's log goes to `agent.log` in the temporary directory (``agentLog``).
 final class ReplicationHarness {
     let log = EffectLog()
     let root: String
     let cluster: FakeCluster
     let server: FakeServer
+    let monitorSQL: FakeMonitorSQL
     var environment: [String: String]
 
     init(
@@ -32,6 +34,7 @@ final class ReplicationHarness {
         ReplicationHarness.write(root + "/data/postgresql.conf", "")
         cluster = FakeCluster(log: log, localNode: me, nodes: nodes)
         server = FakeServer(log: log)
+        monitorSQL = FakeMonitorSQL(log: log)
         environment = [
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
             "OCF_RESOURCE_INSTANCE": "pgsql",
@@ -51,32 +54,36 @@ final class ReplicationHarness {
         for (key, value) in extra { environment[key] = value }
     }
 
-    deinit {
-        for dir in ["/data", "/tmp"] {
-            if let entries = ReplicationHarness.list(root + dir) {
-                for name in entries { unlink(root + dir + "/" + name) }
-            }
-            rmdir(root + dir)
-        }
-        rmdir(root)
-    }
+    deinit { ReplicationHarness.removeTree(root) }
 
     var tmpdir: String { root + "/tmp" }
+    var pgdata: String { root + "/data" }
 
-    /// A replication context for `action` whose deadline is `seconds` away.
-    func context(_ action: OCFAction, seconds: Double = 10) throws -> ReplicationContext {
+    /// The agent's log lines so far.
+    var agentLog: String { ReplicationHarness.contents(of: root + "/agent.log") ?? "" }
+
+    /// The context of `action` whose deadline is `seconds` away, with the fakes as runner and `monitor_sql`.
+    func agentContext(_ action: OCFAction, seconds: Double = 10) throws -> AgentContext {
         let ocf = try OCFEnvironment(environment)
         let parameters = try AgentParameters(environment)
         let owner = try #require(UserAccount.current)
-        let logger = OCFLogger(configuration: LogConfiguration(ident: "unit", logFile: "/dev/null"))
+        let logger = OCFLogger(configuration: LogConfiguration(ident: "unit", logFile: root + "/agent.log"))
         let agent = AgentContext(
             action: action, environment: environment, ocf: ocf, parameters: parameters, logger: logger,
             runner: cluster, deadline: Deadline(after: .milliseconds(Int64(seconds * 1000))), owner: owner)
-        return try ReplicationContext(context: agent, server: server)
+        agent.monitorSQL = monitorSQL
+        return agent
     }
 
-    func file(_ name: String) -> String? {
-        let fd = open(tmpdir + "/" + name, O_RDONLY)
+    /// A replication context for `action` whose deadline is `seconds` away.
+    func context(_ action: OCFAction, seconds: Double = 10) throws -> ReplicationContext {
+        try ReplicationContext(context: agentContext(action, seconds: seconds), server: server)
+    }
+
+    func file(_ name: String) -> String? { ReplicationHarness.contents(of: tmpdir + "/" + name) }
+
+    static func contents(of path: String) -> String? {
+        let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
@@ -98,17 +105,25 @@ final class ReplicationHarness {
         close(fd)
     }
 
-    private static func list(_ dir: String) -> [String]? {
-        guard let handle = opendir(dir) else { return nil }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+    /// Removes `path` and everything under it (links are removed, not followed).
+    private static func removeTree(_ path: String) {
+        if let handle = opendir(path) {
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                var info = stat()
+                let child = path + "/" + name
+                if lstat(child, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+                    removeTree(child)
+                } else {
+                    unlink(child)
+                }
             }
-            if name != "." && name != ".." { names.append(name) }
+            closedir(handle)
         }
-        return names
+        rmdir(path)
     }
 }
 
@@ -133,4 +148,11 @@ func replicationAnswer(
 ) -> [[String?]] {
     guard !standbys.isEmpty else { return [[primaryFlush, setting, nil, nil, nil, nil]] }
     return standbys.map { [primaryFlush, setting, $0.0, $0.1.uppercased(), $0.2.uppercased(), $0.3] }
+}
+
+extension ReplicationHarness {
+    /// A plain instance (`rep_mode=none`) on pgn1, outside any cluster.
+    static func plain(_ extra: [String: String] = [:]) -> ReplicationHarness {
+        ReplicationHarness(mode: "none", nodes: [:], extra: extra)
+    }
 }
