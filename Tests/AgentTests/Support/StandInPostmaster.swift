@@ -20,7 +20,10 @@ final class StandInPostmaster {
 
     /// - Parameter program: the executable (a copy of sleep called `postgres` is found by
     ///   ``ServerProcess/postmasters(of:)`` without a pid file).
-    init(in pgdata: String, program: String = "/bin/sleep", blocking: [Int32] = [], pidFile: Bool = true) throws {
+    init(
+        in pgdata: String, program: String = StandInPostmaster.sharedPostgres, blocking: [Int32] = [],
+        pidFile: Bool = true
+    ) throws {
         self.pgdata = pgdata
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -31,7 +34,13 @@ final class StandInPostmaster {
         posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         // env changes directory, then executes the program in the same process.
-        let argv = ["/usr/bin/env", "-C", pgdata, program, "30"]
+        // The agent takes only a non-root process of the data directory's owner for a postmaster:
+        // as root, the stand-in runs as nobody in a data directory given to nobody.
+        var argv = ["/usr/bin/env", "-C", pgdata, program, "30"]
+        if geteuid() == 0 {
+            StandInPostmaster.giveToNobody(pgdata)
+            argv = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + argv
+        }
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var child: pid_t = 0
@@ -54,6 +63,32 @@ final class StandInPostmaster {
     }
 
     deinit { end() }
+
+    /// A copy of sleep called `postgres` (the agent checks a postmaster's command name), shared by
+    /// every stand-in of this test process.
+    static let sharedPostgres: String = {
+        let dir = "/tmp/pgsql-swift-standin-\(getpid())"
+        mkdir(dir, 0o755)
+        chmod(dir, 0o755)
+        let path = dir + "/postgres"
+        if access(path, X_OK) != 0 {
+            _ = try? ProcessRunner().run(Command("/bin/cp", ["/bin/sleep", path]), until: Deadline(after: .seconds(10)))
+            chmod(path, 0o755)
+        }
+        return path
+    }()
+
+    /// Lets nobody reach and own the data directory (its parents stay root's, searchable).
+    static func giveToNobody(_ pgdata: String) {
+        var dir = pgdata
+        while let slash = dir.lastIndex(of: "/"), slash != dir.startIndex {
+            dir = String(dir[..<slash])
+            if dir == "/tmp" { break }
+            var info = stat()
+            if stat(dir, &info) == 0 { chmod(dir, (info.st_mode & 0o777) | 0o011) }
+        }
+        chown(pgdata, 65534, 65534)
+    }
 
     /// `postmaster.pid` naming `pid` (its first lines, as PostgreSQL writes them).
     static func writePidFile(_ pgdata: String, _ pid: pid_t) {
@@ -96,6 +131,7 @@ final class StandInPostmaster {
         let copy = try ProcessRunner().run(
             Command("/bin/cp", ["/bin/sleep", bin.path + "/postgres"]), until: Deadline(after: .seconds(10)))
         try #require(copy.succeeded)
+        chmod(bin.path, 0o755)
         return bin
     }
 
