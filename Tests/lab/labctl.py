@@ -432,13 +432,19 @@ def normalized(table, labels):
 
 def settled(quiet=5.0, timeout=60):
     """The cluster state once the attribute table and roles stopped changing for `quiet` seconds
-    (longer than both monitor intervals), so a checkpoint never catches an agent between two writes."""
+    (longer than both monitor intervals), so a checkpoint never catches an agent between two writes.
+    A synchronous standby still catching up (pgsql-swift: HS:sync with STREAMING|ASYNC until its
+    flush position reached the primary's, read on a monitor at least 5 s after the switch) is a
+    transition too, not a settled state."""
     t0 = time.monotonic()
     last, since = None, time.monotonic()
     while time.monotonic() - t0 < timeout:
         state = cluster()
         key = json.dumps([state.table(), state.roles, state.vip_node], sort_keys=True)
-        if key != last:
+        catching_up = any(state.status(node_name(i)) == "HS:sync"
+                          and state.data_status(node_name(i)) == "STREAMING|ASYNC"
+                          for i in range(1, node_count() + 1))
+        if key != last or catching_up:
             last, since = key, time.monotonic()
         elif time.monotonic() - since >= quiet:
             return state
