@@ -24,27 +24,7 @@ final class AgentSandbox {
         try OwnedFile.write(config, "# sandbox\n", owner: me)
     }
 
-    deinit { Self.removeTree(root) }
-
-    private static func removeTree(_ path: String) {
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name == "." || name == ".." { continue }
-                var info = stat()
-                let child = path + "/" + name
-                if lstat(child, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
-                    removeTree(child)
-                } else {
-                    unlink(child)
-                }
-            }
-            closedir(dir)
-        }
-        rmdir(path)
-    }
+    deinit { ReplicationHarness.removeTree(root) }
 
     /// The monitor password every environment carries (and no child may see).
     static let password = "s3cret-monitor-pw"

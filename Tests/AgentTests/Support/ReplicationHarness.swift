@@ -106,7 +106,7 @@ final class ReplicationHarness {
     }
 
     /// Removes `path` and everything under it (links are removed, not followed).
-    private static func removeTree(_ path: String) {
+    static func removeTree(_ path: String) {
         if let handle = opendir(path) {
             while let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
